@@ -1,0 +1,34 @@
+"""newsfold: follow the news, fold many reports of one event into one story.
+
+The stages, in the order data flows: :mod:`newsfold.ingest` → :mod:`newsfold.extract` →
+:mod:`newsfold.copies` → :mod:`newsfold.stories`; :mod:`newsfold.pipeline` chains them and
+:mod:`newsfold.store` keeps what they produce.
+"""
+
+from newsfold.config import Settings
+from newsfold.model import (
+    Article,
+    CopyKind,
+    CopyLink,
+    RawDocument,
+    Skipped,
+    Story,
+    StoryAssignment,
+)
+from newsfold.pipeline import Engine, IngestReport
+from newsfold.store import Store, open_store
+
+__all__ = [
+    "Article",
+    "CopyKind",
+    "CopyLink",
+    "Engine",
+    "IngestReport",
+    "RawDocument",
+    "Settings",
+    "Skipped",
+    "Story",
+    "StoryAssignment",
+    "Store",
+    "open_store",
+]

@@ -1,0 +1,3 @@
+from newsfold.cli import main
+
+main()

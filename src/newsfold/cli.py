@@ -1,0 +1,246 @@
+"""The ``newsfold`` command: thin wrappers over the library, each with ``--json``."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+from datetime import datetime
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import click
+
+from newsfold.config import Settings
+from newsfold.model import StoryMember, StorySummary
+from newsfold.pipeline import Engine, IngestReport
+from newsfold.store import Store, open_store
+
+
+def _database_url(value: str | None) -> str:
+    if value is None:
+        return Settings().database_url
+    if "://" in value:
+        return value
+    return f"sqlite:///{Path(value).expanduser().resolve()}"
+
+
+def _open(ctx: click.Context) -> Store:
+    url: str = ctx.obj["db"]
+    try:
+        return open_store(url)
+    except Exception as exc:
+        raise click.ClickException(f"cannot open the store at {url}: {exc}") from exc
+
+
+def _when(value: datetime | None) -> str:
+    return value.strftime("%Y-%m-%d %H:%M") if value else "—"
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _echo_json(data: Any) -> None:
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+@click.group()
+@click.option("--db", envvar="NEWSFOLD_DB", help="Store: a SQLite file path or a SQLAlchemy URL. Default: newsfold.db in your data folder.")
+@click.version_option(package_name="newsfold")
+@click.pass_context
+def cli(ctx: click.Context, db: str | None) -> None:
+    """newsfold: fold many reports of the same event into one story."""
+    ctx.ensure_object(dict)
+    ctx.obj["db"] = _database_url(db)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@click.pass_context
+def ingest(ctx: click.Context, paths: tuple[Path, ...], as_json: bool, quiet: bool) -> None:
+    """Read articles from files and folders (.txt, .html, .htm, .json, .jsonl, also .gz)."""
+    with _open(ctx) as store:
+        report = _run_ingest(store, list(paths), quiet=quiet or as_json)
+    _print_report(report, as_json)
+
+
+def _run_ingest(store: Store, paths: list[Path], *, quiet: bool) -> IngestReport:
+    engine = Engine(store)
+    if quiet:
+        return engine.ingest_paths(paths)
+    from newsfold.ingest import iter_input_files
+
+    total = sum(1 for item in iter_input_files(paths) if isinstance(item, Path))
+    with click.progressbar(length=total, label="ingesting", file=sys.stderr, show_pos=True) as bar:
+        return engine.ingest_paths(paths, on_file=lambda _path: bar.update(1))
+
+
+def _print_report(report: IngestReport, as_json: bool) -> None:
+    if as_json:
+        _echo_json(report.as_dict())
+        return
+    for skipped in report.skipped:
+        click.echo(f"skipped  {skipped.origin}: {skipped.reason}", err=True)
+    for warning in report.warnings:
+        click.echo(f"warning  {warning.origin}: {warning.reason}", err=True)
+    click.echo(
+        f"{report.files} files, {report.read} documents read: {report.new} new "
+        f"({report.duplicates} duplicates, {report.copies} copies), {report.unchanged} already stored, "
+        f"{len(report.skipped)} skipped; {len(report.stories_touched)} stories touched "
+        f"({report.stories_opened} new)"
+    )
+
+
+def _summary_json(story: StorySummary) -> dict[str, Any]:
+    return {
+        "id": story.id,
+        "title": story.title,
+        "articles": story.article_count,
+        "outlets": story.outlet_count,
+        "first_published": _iso(story.first_published),
+        "last_activity": _iso(story.last_activity),
+    }
+
+
+@cli.command()
+@click.option("--limit", "-n", type=int, default=None, help="Show at most N stories.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+def stories(ctx: click.Context, limit: int | None, as_json: bool) -> None:
+    """List stories, newest activity first."""
+    with _open(ctx) as store:
+        found = store.stories(limit=limit)
+        members = {s.id: store.story(s.id) for s in found} if as_json else {}
+    if as_json:
+        _echo_json([
+            {**_summary_json(s), "article_ids": [m.article_id for m in (members[s.id] or (s, []))[1]]}
+            for s in found
+        ])
+        return
+    if not found:
+        click.echo("No stories yet. Try: newsfold ingest PATH  (or newsfold demo)")
+        return
+    _print_story_table(found)
+
+
+def _print_story_table(found: list[StorySummary]) -> None:
+    width = shutil.get_terminal_size((100, 20)).columns
+    click.echo(f"{'story':<14} {'arts':>4} {'outl':>4}  {'last activity':<16}  title")
+    for story in found:
+        line = f"{story.id:<14} {story.article_count:>4} {story.outlet_count:>4}  {_when(story.last_activity):<16}  {story.title}"
+        click.echo(line[: max(width, 60)])
+
+
+def _member_json(member: StoryMember) -> dict[str, Any]:
+    return {
+        "article_id": member.article_id,
+        "outlet": member.outlet,
+        "title": member.title,
+        "published": _iso(member.published),
+        "relation": member.relation,
+        "score": member.score,
+        "reason": member.reason,
+        "nearest": [{"article_id": n.article_id, "score": n.score} for n in member.nearest],
+    }
+
+
+@cli.command()
+@click.argument("story_id")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option("--why", is_flag=True, help="Show why each article joined: score, reason, nearest members.")
+@click.pass_context
+def story(ctx: click.Context, story_id: str, as_json: bool, why: bool) -> None:
+    """Show one story: its articles with outlet, title, date and relation (original, copy, ...)."""
+    with _open(ctx) as store:
+        found = store.story(story_id)
+        links = store.copy_links(m.article_id for m in found[1]) if found else []
+    if found is None:
+        raise click.ClickException(f"no story {story_id!r}; `newsfold stories` lists them")
+    summary, members = found
+    if as_json:
+        _echo_json({
+            **_summary_json(summary),
+            "members": [_member_json(m) for m in members],
+            "copy_links": [
+                {"article_id": link.article_id, "original_id": link.original_id, "kind": link.kind.value,
+                 "score": link.score, "shared_sentences": list(link.shared_paragraphs)}
+                for link in links
+            ],
+        })
+        return
+    click.echo(f"{summary.title}\n{summary.id} · {summary.article_count} articles · {summary.outlet_count} outlets\n")
+    for member in members:
+        click.echo(f"  {member.article_id}  {_when(member.published):<16}  {member.outlet:<28.28}  {member.relation}")
+        click.echo(f"      {member.title}")
+        if why:
+            nearest = ", ".join(f"{n.article_id} ({n.score:.2f})" for n in member.nearest) or "—"
+            click.echo(f"      why: {member.reason}; score {member.score:.3f}; nearest {nearest}")
+
+
+@cli.command()
+@click.argument("article_id")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+def article(ctx: click.Context, article_id: str, as_json: bool) -> None:
+    """Show one cleaned article and what was removed from it as boilerplate."""
+    with _open(ctx) as store:
+        found = store.article(article_id)
+    if found is None:
+        raise click.ClickException(f"no article {article_id!r}; `newsfold story ID` lists a story's articles")
+    if as_json:
+        _echo_json({
+            "id": found.id, "url": found.url, "origin": found.origin, "outlet": found.outlet,
+            "title": found.title, "authors": found.authors, "published": _iso(found.published),
+            "dateline": found.dateline, "paragraphs": found.paragraphs,
+            "removed": [{"text": r.text, "reason": r.reason} for r in found.removed],
+        })
+        return
+    click.echo(f"{found.title}\n{found.source_name} · {_when(found.published)} · {', '.join(found.authors) or 'no byline'}\n")
+    for paragraph in found.paragraphs:
+        click.echo(click.wrap_text(paragraph, width=100) + "\n")
+    if found.removed:
+        click.echo("removed:")
+        for removed in found.removed:
+            click.echo(f"  [{removed.reason}] {removed.text[:120]}")
+
+
+def demo_corpus() -> Path:
+    """The bundled demo corpus (written for newsfold; fictional events and outlets)."""
+    return Path(str(resources.files("newsfold") / "demo" / "corpus"))
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the ingest summary and stories as JSON.")
+@click.pass_context
+def demo(ctx: click.Context, as_json: bool) -> None:
+    """Ingest the bundled demo corpus into a fresh database and list its stories.
+
+    Without ``--db`` the demo gets its own ``demo.db`` beside the default store, so it never
+    mixes with (or wipes) your real articles.
+    """
+    url: str = ctx.obj["db"]
+    path = Path(url.removeprefix("sqlite:///")) if url.startswith("sqlite:///") else None
+    if ctx.parent is not None and ctx.parent.params.get("db") is None and path is not None:
+        path = path.with_name("demo.db")
+        url = f"sqlite:///{path}"
+    if path is not None:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+    with open_store(url) as store:
+        report = _run_ingest(store, [demo_corpus()], quiet=as_json)
+        found = store.stories()
+    if as_json:
+        _echo_json({"database": url, "ingest": report.as_dict(), "stories": [_summary_json(s) for s in found]})
+        return
+    _print_report(report, False)
+    click.echo(f"database: {url}\n")
+    _print_story_table(found)
+    click.echo("\nNext: newsfold --db " + (str(path) if path else url) + " story ID")
+
+
+def main() -> None:
+    cli(prog_name="newsfold")

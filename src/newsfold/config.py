@@ -1,0 +1,47 @@
+"""One settings object shared by the library, the CLI and (later) the web app.
+
+Values come from keyword arguments, then ``NEWSFOLD_*`` environment variables, then the defaults
+below, so a deployment can be configured without touching code.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from platformdirs import user_data_dir
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def default_database_url() -> str:
+    """SQLite file in the user's data directory: works on a fresh machine with no server."""
+    return f"sqlite:///{Path(user_data_dir('newsfold')) / 'newsfold.db'}"
+
+
+class Settings(BaseSettings):
+    """Everything a run of newsfold can be tuned by."""
+
+    model_config = SettingsConfigDict(env_prefix="NEWSFOLD_", frozen=True)
+
+    database_url: str = Field(default_factory=default_database_url)
+    """SQLAlchemy URL of the store (``sqlite:///path`` or ``postgresql://...``)."""
+
+    max_file_bytes: int = 20 * 1024 * 1024
+    """Larger inputs are refused with a message: a news article is never this big, junk often is."""
+
+    batch_size: int = 200
+    """Articles written per transaction: a killed process loses at most this many."""
+
+    min_text_chars: int = 80
+    """An extraction shorter than this is reported as 'no article text' rather than stored."""
+
+    near_duplicate_threshold: float = 0.8
+    """Estimated Jaccard of word 5-shingles above which two texts are near-duplicates."""
+
+    minhash_permutations: int = 128
+
+    story_threshold: float = 0.3
+    """Combined similarity an article needs to join an existing story instead of opening one."""
+
+    story_window_hours: float = 24 * 7
+    """A story whose newest article is older than this (relative to the incoming one) stops attracting articles."""

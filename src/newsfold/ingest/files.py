@@ -1,0 +1,196 @@
+"""Files and folders: ``.txt``, ``.html``/``.htm`` (optionally ``.gz``), ``.json`` and ``.jsonl``.
+
+JSON inputs hold one article per object (a ``.json`` file may hold one object or a list; a
+``.jsonl`` file one object per line) with these fields:
+
+``url``
+    canonical URL of the article (optional; makes re-ingesting an updated copy idempotent)
+``title``
+    headline (optional; otherwise recognised from the text)
+``text`` or ``html``
+    the body, as plain text (paragraphs separated by blank lines) or as an HTML page (required)
+``published``
+    publication time, ISO 8601 (``2025-03-04T09:30:00+00:00``) or RFC 2822 (optional)
+``source``
+    the outlet's name (optional)
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import zlib
+from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+from typing import Any
+
+from newsfold.model import DocumentKind, RawDocument, Skipped
+
+TEXT_SUFFIXES = (".txt",)
+HTML_SUFFIXES = (".html", ".htm")
+JSON_SUFFIXES = (".json", ".jsonl")
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES + HTML_SUFFIXES + JSON_SUFFIXES
+
+
+def _logical_suffix(path: Path) -> str:
+    """``a.html.gz`` → ``.html``: the format inside the compression."""
+    suffixes = [s.lower() for s in path.suffixes]
+    if suffixes and suffixes[-1] == ".gz":
+        suffixes = suffixes[:-1]
+    return suffixes[-1] if suffixes else ""
+
+
+def iter_input_files(paths: Iterable[Path]) -> Iterator[Path | Skipped]:
+    """Expand files and folders (recursively, in a stable order) into the files to read.
+
+    Hidden files are passed over silently; files of another type are reported, so a user who
+    dropped a ``.pdf`` in the folder learns why it was not read.
+    """
+    for path in paths:
+        if path.is_dir():
+            for child in sorted(path.rglob("*")):
+                if child.is_file() and not any(p.startswith(".") for p in child.relative_to(path).parts):
+                    yield from _check_file(child)
+        elif path.is_file():
+            yield from _check_file(path)
+        else:
+            yield Skipped(str(path), "no such file or folder")
+
+
+def _check_file(path: Path) -> Iterator[Path | Skipped]:
+    if _logical_suffix(path) in SUPPORTED_SUFFIXES:
+        yield path
+    else:
+        yield Skipped(str(path), f"unsupported file type {''.join(path.suffixes) or '(none)'}"
+                      f" (expected one of {', '.join(SUPPORTED_SUFFIXES)}, optionally .gz)")
+
+
+def read_path(path: Path, max_bytes: int) -> Iterator[RawDocument | Skipped]:
+    """Read one file into raw documents (JSON files may hold many).
+
+    ``max_bytes`` caps the file and, for ``.gz``, the decompressed size too, so neither a huge
+    page nor a decompression bomb is ever held in memory.
+    """
+    origin = str(path)
+    try:
+        data = _read_limited(path, max_bytes)
+    except _TooLarge as exc:
+        yield Skipped(origin, str(exc))
+        return
+    except (OSError, EOFError, zlib.error) as exc:
+        yield Skipped(origin, f"cannot read file: {exc}")
+        return
+    if not data.strip():
+        yield Skipped(origin, "empty file")
+        return
+    fetched = datetime.fromtimestamp(path.stat().st_mtime, tz=UTC)
+    suffix = _logical_suffix(path)
+    if suffix in TEXT_SUFFIXES:
+        yield RawDocument(origin=origin, body=data, kind=DocumentKind.TEXT, fetched_at=fetched)
+    elif suffix in HTML_SUFFIXES:
+        yield RawDocument(origin=origin, body=data, kind=DocumentKind.HTML, fetched_at=fetched)
+    else:
+        yield from _read_json(origin, data, jsonl=suffix == ".jsonl", fetched=fetched)
+
+
+class _TooLarge(Exception):
+    pass
+
+
+def _read_limited(path: Path, max_bytes: int) -> bytes:
+    size = path.stat().st_size
+    if path.suffix.lower() == ".gz":
+        with gzip.open(path, "rb") as fh:
+            data = fh.read(max_bytes + 1)
+        if len(data) > max_bytes:
+            raise _TooLarge(f"decompresses to more than the {_mb(max_bytes)} limit")
+        return data
+    if size > max_bytes:
+        raise _TooLarge(f"file too large ({_mb(size)} > {_mb(max_bytes)} limit)")
+    return path.read_bytes()
+
+
+def _mb(n: int) -> str:
+    return f"{n / 1_048_576:.1f} MB"
+
+
+def _read_json(origin: str, data: bytes, *, jsonl: bool, fetched: datetime) -> Iterator[RawDocument | Skipped]:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        yield Skipped(origin, f"JSON must be UTF-8: {exc.reason} at byte {exc.start}")
+        return
+    if jsonl:
+        for number, line in enumerate(text.splitlines(), start=1):
+            if line.strip():
+                yield _json_record(f"{origin}#{number}", line, fetched)
+        return
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as exc:
+        yield Skipped(origin, f"invalid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}")
+        return
+    records = value if isinstance(value, list) else [value]
+    for index, record in enumerate(records, start=1):
+        where = f"{origin}#{index}" if isinstance(value, list) else origin
+        yield _json_object(where, record, fetched)
+
+
+def _json_record(origin: str, line: str, fetched: datetime) -> RawDocument | Skipped:
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as exc:
+        return Skipped(origin, f"invalid JSON: {exc.msg} at column {exc.colno}")
+    return _json_object(origin, record, fetched)
+
+
+def _json_object(origin: str, record: Any, fetched: datetime) -> RawDocument | Skipped:
+    if not isinstance(record, dict):
+        return Skipped(origin, f"expected a JSON object, found {type(record).__name__}")
+    body_text, body_html = record.get("text"), record.get("html")
+    if isinstance(body_html, str) and body_html.strip():
+        kind, body = DocumentKind.HTML, body_html
+    elif isinstance(body_text, str) and body_text.strip():
+        kind, body = DocumentKind.TEXT, body_text
+    else:
+        return Skipped(origin, "no 'text' or 'html' field with content")
+    warnings: list[str] = []
+    published = None
+    if record.get("published") not in (None, ""):
+        published = parse_timestamp(str(record["published"]))
+        if published is None:
+            warnings.append(f"unreadable 'published' value {record['published']!r} ignored")
+    return RawDocument(
+        origin=origin,
+        body=body.encode("utf-8"),
+        kind=kind,
+        url=_optional_str(record.get("url")),
+        title=_optional_str(record.get("title")),
+        published=published,
+        outlet=_optional_str(record.get("source")),
+        fetched_at=fetched,
+        encoding="utf-8",
+        warnings=warnings,
+    )
+
+
+def _optional_str(value: Any) -> str | None:
+    return value.strip() or None if isinstance(value, str) else None
+
+
+def parse_timestamp(value: str) -> datetime | None:
+    """ISO 8601 or RFC 2822 → aware datetime (naive values are taken as UTC)."""
+    value = value.strip()
+    parsed: datetime | None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        try:
+            parsed = parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
+            return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed

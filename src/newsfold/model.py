@@ -1,0 +1,205 @@
+"""The shapes every stage shares.
+
+Stages exchange only these objects: ``ingest`` yields :class:`RawDocument`, ``extract`` turns each
+into an :class:`Article`, ``copies`` links articles with :class:`CopyLink`, ``stories`` assigns each
+article to a :class:`Story` and records why in a :class:`StoryAssignment`.  Nothing here knows how
+it is stored or computed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+
+class DocumentKind(StrEnum):
+    """How a raw document's body must be read."""
+
+    TEXT = "text"
+    HTML = "html"
+
+
+@dataclass(slots=True)
+class RawDocument:
+    """One article as an input adapter found it, before any cleaning.
+
+    ``origin`` says where it came from (a file path, ``path#line`` for JSONL, or a URL) and is
+    what error messages name.  Structured inputs (JSONL) may already know the title, date, outlet
+    or URL; those hints win over what extraction guesses from the body.
+    """
+
+    origin: str
+    body: bytes
+    kind: DocumentKind
+    url: str | None = None
+    title: str | None = None
+    published: datetime | None = None
+    outlet: str | None = None
+    fetched_at: datetime | None = None
+    encoding: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True, frozen=True)
+class Skipped:
+    """An input that could not become an article, with a reason a person can act on.
+
+    Ingest and extract yield these instead of raising, so one bad file never stops a batch.
+    """
+
+    origin: str
+    reason: str
+
+
+@dataclass(slots=True, frozen=True)
+class RemovedText:
+    """A piece of the input that extraction dropped, and why (``caption``, ``promo``, ...).
+
+    Kept on the article so a reader can see what was cut and a later stage can still use a
+    caption's facts if it wants to.
+    """
+
+    text: str
+    reason: str
+
+
+@dataclass(slots=True)
+class Article:
+    """A cleaned article: the unit every later stage works on."""
+
+    id: str
+    origin: str
+    title: str
+    paragraphs: list[str]
+    url: str | None = None
+    outlet: str | None = None
+    authors: list[str] = field(default_factory=list)
+    published: datetime | None = None
+    dateline: str | None = None
+    language: str | None = None
+    removed: list[RemovedText] = field(default_factory=list)
+    text_hash: str = ""
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(self.paragraphs)
+
+    @property
+    def source_name(self) -> str:
+        """What to call the article's outlet in listings, even when the outlet is unknown."""
+        return self.outlet or _host(self.url) or self.origin.rsplit("/", 1)[-1]
+
+
+class CopyKind(StrEnum):
+    """How two articles' texts relate.  The copies issue refines these; the names are stable."""
+
+    DUPLICATE = "duplicate"  # the same normalised text
+    NEAR_DUPLICATE = "near_duplicate"  # almost all text shared (MinHash estimate)
+    WIRE_COPY = "wire_copy"  # whole paragraphs shared verbatim
+    REWRITE = "rewrite"  # the same sentences paraphrased
+
+
+@dataclass(slots=True, frozen=True)
+class CopyLink:
+    """Evidence that ``article_id`` copies (or duplicates) the earlier ``original_id``."""
+
+    article_id: str
+    original_id: str
+    kind: CopyKind
+    score: float
+    shared_paragraphs: tuple[str, ...] = ()
+
+
+@dataclass(slots=True, frozen=True)
+class Neighbour:
+    """A story member that drew an article into the story, with its similarity."""
+
+    article_id: str
+    score: float
+
+
+@dataclass(slots=True, frozen=True)
+class StoryAssignment:
+    """Why an article is in its story: the score it reached and the members closest to it."""
+
+    article_id: str
+    story_id: str
+    score: float
+    opened: bool
+    reason: str
+    nearest: tuple[Neighbour, ...] = ()
+
+
+@dataclass(slots=True)
+class Story:
+    """One event, as a list of member articles."""
+
+    id: str
+    title: str
+    created_at: datetime
+    updated_at: datetime
+    article_ids: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True, frozen=True)
+class StorySummary:
+    """One line of a story listing."""
+
+    id: str
+    title: str
+    article_count: int
+    outlet_count: int
+    first_published: datetime | None
+    last_activity: datetime
+
+
+@dataclass(slots=True, frozen=True)
+class StoryMember:
+    """An article as a member of a story: what a reader needs to see of it in a coverage list."""
+
+    article_id: str
+    outlet: str
+    title: str
+    published: datetime | None
+    relation: str
+    """``original`` / ``independent`` or the copy kind and what it copies (``wire_copy of <id>``)."""
+    score: float
+    reason: str
+    nearest: tuple[Neighbour, ...] = ()
+
+
+_SPACE = re.compile(r"\s+")
+_NON_WORD = re.compile(r"[^\w\s]")
+
+
+def normalise_text(text: str) -> str:
+    """Fold case, Unicode forms, punctuation and spacing so trivially different copies compare equal."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    text = _NON_WORD.sub(" ", text)
+    return _SPACE.sub(" ", text).strip()
+
+
+def text_hash(text: str) -> str:
+    """Identity of an article's text for exact-duplicate lookup (one index probe, miniflux style)."""
+    return hashlib.sha256(normalise_text(text).encode("utf-8")).hexdigest()
+
+
+def article_id(url: str | None, text_digest: str) -> str:
+    """Stable article id: from the URL when there is one, else from the text.
+
+    Re-ingesting the same page or file therefore lands on the same id, which is what makes
+    ingestion idempotent.
+    """
+    key = f"url:{url}" if url else f"text:{text_digest}"
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+
+
+def _host(url: str | None) -> str | None:
+    if not url:
+        return None
+    match = re.match(r"^[a-z][a-z0-9+.-]*://(?:www\.)?([^/:?#]+)", url, re.IGNORECASE)
+    return match.group(1).lower() if match else None

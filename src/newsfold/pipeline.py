@@ -1,0 +1,145 @@
+"""Wires the stages into a run: files → raw documents → articles → copy links → stories → store.
+
+Each stage is a generator over model objects and knows nothing of the others.  The run works in
+chunks of ``Settings.batch_size`` articles: a chunk is extracted, put in publication order (so
+the original of a copy is usually seen first), compared, clustered and written in one transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from itertools import islice
+from pathlib import Path
+
+from newsfold.config import Settings
+from newsfold.copies import CopyDetector
+from newsfold.extract import extract
+from newsfold.ingest import iter_input_files, read_path
+from newsfold.model import Article, CopyKind, RawDocument, Skipped
+from newsfold.stories import StoryClusterer
+from newsfold.store import Batch, Store
+
+
+@dataclass(slots=True)
+class IngestReport:
+    """What a run did, in the terms a user asks about."""
+
+    files: int = 0
+    read: int = 0
+    new: int = 0
+    duplicates: int = 0
+    copies: int = 0
+    unchanged: int = 0
+    skipped: list[Skipped] = field(default_factory=list)
+    warnings: list[Skipped] = field(default_factory=list)
+    stories_touched: set[str] = field(default_factory=set)
+    stories_opened: int = 0
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "files": self.files,
+            "read": self.read,
+            "new": self.new,
+            "duplicates": self.duplicates,
+            "copies": self.copies,
+            "unchanged": self.unchanged,
+            "skipped": [{"origin": s.origin, "reason": s.reason} for s in self.skipped],
+            "warnings": [{"origin": w.origin, "message": w.reason} for w in self.warnings],
+            "stories_touched": len(self.stories_touched),
+            "stories_opened": self.stories_opened,
+        }
+
+
+def read_files(files: Iterable[Path], settings: Settings, on_file: Callable[[Path], None] | None = None) -> Iterator[RawDocument | Skipped]:
+    """Ingest stage for files: each file becomes zero or more raw documents."""
+    for path in files:
+        yield from read_path(path, settings.max_file_bytes)
+        if on_file is not None:
+            on_file(path)
+
+
+def extract_stage(documents: Iterable[RawDocument | Skipped], settings: Settings, report: IngestReport) -> Iterator[Article | Skipped]:
+    """Extract stage: raw documents to articles; decoding warnings go to the report."""
+    for document in documents:
+        if isinstance(document, Skipped):
+            yield document
+            continue
+        report.read += 1
+        try:
+            result = extract(document, min_text_chars=settings.min_text_chars)
+        except Exception as exc:  # a parser bug on one input must not stop the batch
+            result = Skipped(document.origin, f"extraction failed: {type(exc).__name__}: {exc}")
+        report.warnings.extend(Skipped(document.origin, w) for w in document.warnings)
+        yield result
+
+
+class Engine:
+    """The running engine: the store plus the in-memory indexes rebuilt from it."""
+
+    def __init__(self, store: Store, settings: Settings | None = None) -> None:
+        self.store = store
+        self.settings = settings or Settings()
+        self.copies = CopyDetector(
+            near_duplicate_threshold=self.settings.near_duplicate_threshold,
+            num_perm=self.settings.minhash_permutations,
+        )
+        self.stories = StoryClusterer(
+            threshold=self.settings.story_threshold, window_hours=self.settings.story_window_hours
+        )
+        for article, story_id in store.iter_articles():
+            self.copies.add(article)
+            if story_id is not None:
+                self.stories.restore(article, story_id)
+
+    def ingest_paths(self, paths: Iterable[Path], *, on_file: Callable[[Path], None] | None = None) -> IngestReport:
+        """Ingest files and folders; returns the report (bad files are in ``report.skipped``)."""
+        report = IngestReport()
+        files: list[Path] = []
+        for item in iter_input_files(paths):
+            if isinstance(item, Skipped):
+                report.skipped.append(item)
+            else:
+                files.append(item)
+        report.files = len(files)
+        self.ingest_documents(read_files(files, self.settings, on_file), report)
+        return report
+
+    def ingest_documents(self, documents: Iterable[RawDocument | Skipped], report: IngestReport | None = None) -> IngestReport:
+        """Run raw documents through extract, copies and stories, saving a chunk per transaction."""
+        report = report or IngestReport()
+        stream = extract_stage(documents, self.settings, report)
+        while chunk := list(islice(stream, self.settings.batch_size)):
+            articles = []
+            for item in chunk:
+                if isinstance(item, Skipped):
+                    report.skipped.append(item)
+                else:
+                    articles.append(item)
+            self._process_chunk(articles, report)
+        return report
+
+    def _process_chunk(self, articles: list[Article], report: IngestReport) -> None:
+        stored = self.store.existing_ids(a.id for a in articles)
+        articles.sort(key=lambda a: (a.published is None, a.published or datetime.max.replace(tzinfo=UTC)))
+        batch = Batch()
+        seen: set[str] = set()
+        for article in articles:
+            if article.id in stored or article.id in seen:
+                report.unchanged += 1
+                continue
+            seen.add(article.id)
+            links = self.copies.links(article)
+            assignment = self.stories.assign(article, links)
+            batch.articles.append((article, assignment))
+            batch.links.extend(links)
+            report.new += 1
+            own = [link for link in links if link.article_id == article.id]
+            if any(link.kind is CopyKind.DUPLICATE for link in own):
+                report.duplicates += 1
+            elif own:
+                report.copies += 1
+            report.stories_touched.add(assignment.story_id)
+            report.stories_opened += assignment.opened
+        self.store.save(batch)

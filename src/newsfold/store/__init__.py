@@ -1,0 +1,11 @@
+"""The store: one small interface, opened from a URL (SQLite by default)."""
+
+from newsfold.store.sql import Batch, Store
+
+
+def open_store(url: str) -> Store:
+    """Open (creating and migrating as needed) the store at ``url``."""
+    return Store(url)
+
+
+__all__ = ["Batch", "Store", "open_store"]

@@ -1,0 +1,90 @@
+"""Tables and append-only migrations.
+
+A migration is never edited once released: a change of schema is a new function appended to
+:data:`MIGRATIONS`.  The version reached is recorded in ``schema_migrations``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+metadata = sa.MetaData()
+
+schema_migrations = sa.Table(
+    "schema_migrations",
+    metadata,
+    sa.Column("version", sa.Integer, primary_key=True),
+    sa.Column("applied_at", sa.String(40), nullable=False),
+)
+
+articles = sa.Table(
+    "articles",
+    metadata,
+    sa.Column("id", sa.String(32), primary_key=True),
+    sa.Column("seq", sa.Integer, nullable=False, index=True),  # ingest order, for deterministic replay
+    sa.Column("url", sa.Text, index=True),
+    sa.Column("origin", sa.Text, nullable=False),
+    sa.Column("outlet", sa.Text),
+    sa.Column("title", sa.Text, nullable=False),
+    sa.Column("authors", sa.JSON, nullable=False),
+    sa.Column("published", sa.String(40), index=True),  # ISO 8601 in UTC: sorts as text everywhere
+    sa.Column("dateline", sa.Text),
+    sa.Column("language", sa.String(16)),
+    sa.Column("paragraphs", sa.JSON, nullable=False),
+    sa.Column("removed", sa.JSON, nullable=False),
+    sa.Column("text_hash", sa.String(64), nullable=False, index=True),
+    sa.Column("ingested_at", sa.String(40), nullable=False),
+    sa.Column("story_id", sa.String(32), index=True),
+    sa.Column("story_score", sa.Float),
+    sa.Column("story_reason", sa.Text),
+    sa.Column("story_nearest", sa.JSON),
+)
+
+copy_links = sa.Table(
+    "copy_links",
+    metadata,
+    sa.Column("article_id", sa.String(32), primary_key=True),
+    sa.Column("original_id", sa.String(32), primary_key=True, index=True),
+    sa.Column("kind", sa.String(32), nullable=False),
+    sa.Column("score", sa.Float, nullable=False),
+    sa.Column("evidence", sa.JSON, nullable=False),
+)
+
+stories = sa.Table(
+    "stories",
+    metadata,
+    sa.Column("id", sa.String(32), primary_key=True),
+    sa.Column("title", sa.Text, nullable=False),
+    sa.Column("article_count", sa.Integer, nullable=False),
+    sa.Column("outlet_count", sa.Integer, nullable=False),
+    sa.Column("first_published", sa.String(40)),
+    sa.Column("last_activity", sa.String(40), nullable=False, index=True),
+)
+
+
+def _v1_initial(connection: Connection) -> None:
+    for table in (articles, copy_links, stories):
+        table.create(connection, checkfirst=True)
+
+
+MIGRATIONS: list[Callable[[Connection], None]] = [_v1_initial]
+
+
+def migrate(connection: Connection) -> int:
+    """Bring the schema up to date inside the caller's transaction; returns the version reached."""
+    schema_migrations.create(connection, checkfirst=True)
+    current = connection.execute(sa.select(sa.func.max(schema_migrations.c.version))).scalar() or 0
+    if current > len(MIGRATIONS):
+        raise RuntimeError(
+            f"the database is at schema version {current}, newer than this newsfold ({len(MIGRATIONS)}): upgrade newsfold"
+        )
+    for version, step in enumerate(MIGRATIONS[current:], start=current + 1):
+        step(connection)
+        connection.execute(
+            schema_migrations.insert().values(version=version, applied_at=datetime.now(UTC).isoformat())
+        )
+    return len(MIGRATIONS)

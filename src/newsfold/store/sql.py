@@ -1,0 +1,290 @@
+"""The store on SQLAlchemy Core: SQLite by default, any SQLAlchemy URL (PostgreSQL) alike.
+
+Writes happen a batch at a time in one transaction (:meth:`Store.save`), so a process killed
+mid-run loses at most the batch in flight and never leaves half an article behind.  SQLite runs in
+WAL mode: readers (``newsfold stories``) never block a running ingest.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from newsfold.model import (
+    Article,
+    CopyKind,
+    CopyLink,
+    Neighbour,
+    RemovedText,
+    StoryAssignment,
+    StoryMember,
+    StorySummary,
+)
+from newsfold.store.schema import articles, copy_links, migrate, stories
+
+
+@dataclass(slots=True)
+class Batch:
+    """What one transaction writes: new articles with their story assignment and copy links."""
+
+    articles: list[tuple[Article, StoryAssignment]] = field(default_factory=list)
+    links: list[CopyLink] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.articles)
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.astimezone(UTC).isoformat() if value is not None else None
+
+
+def _datetime(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+class Store:
+    """Articles, copy links and stories, behind a few methods the pipeline and CLI need."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
+            Path(url.removeprefix("sqlite:///")).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        self.engine: Engine = sa.create_engine(url)
+        if self.engine.dialect.name == "sqlite":
+            sa.event.listen(self.engine, "connect", _sqlite_pragmas)
+        with self.engine.begin() as connection:
+            self.schema_version = migrate(connection)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- writing -----------------------------------------------------------------------------
+
+    def existing_ids(self, ids: Iterable[str]) -> set[str]:
+        wanted = list(set(ids))
+        found: set[str] = set()
+        with self.engine.connect() as connection:
+            for start in range(0, len(wanted), 500):
+                chunk = wanted[start:start + 500]
+                found.update(connection.execute(sa.select(articles.c.id).where(articles.c.id.in_(chunk))).scalars())
+        return found
+
+    def save(self, batch: Batch) -> None:
+        """Write ``batch`` atomically; articles already stored are left as they are."""
+        if not batch.articles and not batch.links:
+            return
+        now = datetime.now(UTC).isoformat()
+        with self.engine.begin() as connection:
+            present = set(
+                connection.execute(
+                    sa.select(articles.c.id).where(articles.c.id.in_([a.id for a, _ in batch.articles]))
+                ).scalars()
+            )
+            seq = connection.execute(sa.select(sa.func.coalesce(sa.func.max(articles.c.seq), 0))).scalar_one()
+            rows = []
+            for article, assignment in batch.articles:
+                if article.id in present:
+                    continue
+                present.add(article.id)
+                seq += 1
+                rows.append(_article_row(article, assignment, seq, now))
+            if rows:
+                connection.execute(articles.insert(), rows)
+            self._save_links(connection, batch.links)
+            self._refresh_stories(connection, {a.story_id for _, a in batch.articles})
+
+    def _save_links(self, connection: Connection, links: list[CopyLink]) -> None:
+        if not links:
+            return
+        keys = {(link.article_id, link.original_id) for link in links}
+        existing = set(
+            connection.execute(
+                sa.select(copy_links.c.article_id, copy_links.c.original_id).where(
+                    copy_links.c.article_id.in_({k[0] for k in keys})
+                )
+            ).tuples()
+        )
+        rows = [
+            {
+                "article_id": link.article_id,
+                "original_id": link.original_id,
+                "kind": link.kind.value,
+                "score": link.score,
+                "evidence": list(link.shared_paragraphs),
+            }
+            for link in {(link.article_id, link.original_id): link for link in links}.values()
+            if (link.article_id, link.original_id) not in existing
+        ]
+        if rows:
+            connection.execute(copy_links.insert(), rows)
+
+    def _refresh_stories(self, connection: Connection, story_ids: set[str]) -> None:
+        """Recompute the listing row of each touched story from its members."""
+        for story_id in story_ids:
+            members = connection.execute(
+                sa.select(articles.c.title, articles.c.outlet, articles.c.id, articles.c.published, articles.c.ingested_at)
+                .where(articles.c.story_id == story_id)
+                .order_by(articles.c.published.is_(None), articles.c.published, articles.c.seq)
+            ).all()
+            if not members:
+                continue
+            titled = [m for m in members if not m.title.endswith("…") and m.title != "(untitled)"] or members
+            outlets = {m.outlet or f"?{m.id}" for m in members}
+            published = [m.published for m in members if m.published]
+            activity = max(m.published or m.ingested_at for m in members)
+            row = {
+                "title": titled[0].title,
+                "article_count": len(members),
+                "outlet_count": len(outlets),
+                "first_published": min(published) if published else None,
+                "last_activity": activity,
+            }
+            updated = connection.execute(stories.update().where(stories.c.id == story_id).values(**row))
+            if updated.rowcount == 0:
+                connection.execute(stories.insert().values(id=story_id, **row))
+
+    # -- reading -----------------------------------------------------------------------------
+
+    def article_count(self) -> int:
+        with self.engine.connect() as connection:
+            return int(connection.execute(sa.select(sa.func.count()).select_from(articles)).scalar_one())
+
+    def iter_articles(self) -> Iterator[tuple[Article, str | None]]:
+        """Every article in ingest order with its story id: what in-memory indexes are rebuilt from."""
+        with self.engine.connect() as connection:
+            result = connection.execution_options(yield_per=500).execute(sa.select(articles).order_by(articles.c.seq))
+            for row in result:
+                yield _article_from_row(row._mapping), row.story_id
+
+    def article(self, article_id: str) -> Article | None:
+        with self.engine.connect() as connection:
+            row = connection.execute(sa.select(articles).where(articles.c.id == article_id)).first()
+        return _article_from_row(row._mapping) if row else None
+
+    def copy_links(self, article_ids: Iterable[str]) -> list[CopyLink]:
+        ids = list(article_ids)
+        with self.engine.connect() as connection:
+            rows = connection.execute(
+                sa.select(copy_links).where(sa.or_(copy_links.c.article_id.in_(ids), copy_links.c.original_id.in_(ids)))
+            ).all()
+        return [
+            CopyLink(r.article_id, r.original_id, CopyKind(r.kind), r.score, tuple(r.evidence)) for r in rows
+        ]
+
+    def stories(self, limit: int | None = None, offset: int = 0) -> list[StorySummary]:
+        """Stories, newest activity first."""
+        query = sa.select(stories).order_by(stories.c.last_activity.desc(), stories.c.id).offset(offset)
+        if limit is not None:
+            query = query.limit(limit)
+        with self.engine.connect() as connection:
+            return [_summary(row._mapping) for row in connection.execute(query)]
+
+    def story(self, story_id: str) -> tuple[StorySummary, list[StoryMember]] | None:
+        """A story with its members in publication order, each with its relation to the others."""
+        with self.engine.connect() as connection:
+            head = connection.execute(sa.select(stories).where(stories.c.id == story_id)).first()
+            if head is None:
+                return None
+            rows = connection.execute(
+                sa.select(articles)
+                .where(articles.c.story_id == story_id)
+                .order_by(articles.c.published.is_(None), articles.c.published, articles.c.seq)
+            ).all()
+        links = self.copy_links(r.id for r in rows)
+        copies_of = {link.article_id: link for link in links}
+        members = []
+        for row in rows:
+            article = _article_from_row(row._mapping)
+            link = copies_of.get(row.id)
+            if link is not None:
+                relation = f"{link.kind.value} of {link.original_id}"
+            elif any(other.original_id == row.id for other in links):
+                relation = "original"
+            else:
+                relation = "independent"
+            members.append(
+                StoryMember(
+                    article_id=row.id,
+                    outlet=article.source_name,
+                    title=row.title,
+                    published=article.published,
+                    relation=relation,
+                    score=row.story_score or 0.0,
+                    reason=row.story_reason or "",
+                    nearest=tuple(Neighbour(n[0], n[1]) for n in row.story_nearest or ()),
+                )
+            )
+        return _summary(head._mapping), members
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.close()
+
+
+def _article_row(article: Article, assignment: StoryAssignment, seq: int, now: str) -> dict[str, Any]:
+    return {
+        "id": article.id,
+        "seq": seq,
+        "url": article.url,
+        "origin": article.origin,
+        "outlet": article.outlet,
+        "title": article.title,
+        "authors": article.authors,
+        "published": _iso(article.published),
+        "dateline": article.dateline,
+        "language": article.language,
+        "paragraphs": article.paragraphs,
+        "removed": [{"text": r.text, "reason": r.reason} for r in article.removed],
+        "text_hash": article.text_hash,
+        "ingested_at": now,
+        "story_id": assignment.story_id,
+        "story_score": assignment.score,
+        "story_reason": assignment.reason,
+        "story_nearest": [[n.article_id, n.score] for n in assignment.nearest],
+    }
+
+
+def _article_from_row(row: Any) -> Article:
+    return Article(
+        id=row["id"],
+        origin=row["origin"],
+        title=row["title"],
+        paragraphs=list(row["paragraphs"]),
+        url=row["url"],
+        outlet=row["outlet"],
+        authors=list(row["authors"]),
+        published=_datetime(row["published"]),
+        dateline=row["dateline"],
+        language=row["language"],
+        removed=[RemovedText(r["text"], r["reason"]) for r in row["removed"]],
+        text_hash=row["text_hash"],
+    )
+
+
+def _summary(row: Any) -> StorySummary:
+    activity = _datetime(row["last_activity"])
+    assert activity is not None
+    return StorySummary(
+        id=row["id"],
+        title=row["title"],
+        article_count=row["article_count"],
+        outlet_count=row["outlet_count"],
+        first_published=_datetime(row["first_published"]),
+        last_activity=activity,
+    )

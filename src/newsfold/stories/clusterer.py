@@ -1,0 +1,171 @@
+"""Online story clustering: each article joins the best-matching live story or opens a new one.
+
+The score of a story for an incoming article combines three signals:
+
+* **text**: cosine of TF-IDF vectors, both to the closest member (catches an article that
+  continues one thread of the story) and to the story's centroid (what the story is about overall);
+* **entities**: the share of the article's named-entity mass (IDF-weighted) that the story
+  mentions too, which separates two events on one topic (two rehab stories, two strikes);
+* **time**: a story whose members are further away in time than the window cannot be joined,
+  and nearer ones are discounted linearly with distance.
+
+A copy link from the copies stage overrides all of this: a copy is always in its original's story.
+Candidate stories come from an inverted index over the members' heaviest terms, so assigning an
+article costs a few posting-list walks, never a scan of all stories.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from newsfold.model import Article, CopyLink, Neighbour, StoryAssignment
+from newsfold.stories.features import ArticleFeatures, article_features, cosine, tfidf
+
+TOP_TERMS = 40
+MAX_POSTINGS_WALKED = 400
+TEXT_MEMBER_WEIGHT = 0.45
+TEXT_CENTROID_WEIGHT = 0.35
+ENTITY_WEIGHT = 0.20
+
+
+@dataclass(slots=True)
+class _StoryState:
+    members: list[str] = field(default_factory=list)
+    centroid: dict[str, float] = field(default_factory=lambda: defaultdict(float))
+    entity_counts: Counter[str] = field(default_factory=Counter)
+    first_seen: datetime | None = None
+    last_seen: datetime | None = None
+
+
+def story_id_for(article_id: str) -> str:
+    """A story is named after the article that opened it: stable across re-runs of the same input."""
+    return f"s{article_id[:12]}"
+
+
+class StoryClusterer:
+    """Assigns articles to stories as they stream in; state can be rebuilt with :meth:`restore`."""
+
+    def __init__(self, *, threshold: float = 0.3, window_hours: float = 24 * 7) -> None:
+        self.threshold = threshold
+        self.window_hours = window_hours
+        self._documents = 0
+        self._term_df: Counter[str] = Counter()
+        self._entity_df: Counter[str] = Counter()
+        self._vectors: dict[str, dict[str, float]] = {}
+        self._postings: dict[str, list[str]] = defaultdict(list)
+        self._story_of: dict[str, str] = {}
+        self._stories: dict[str, _StoryState] = {}
+
+    @property
+    def story_count(self) -> int:
+        return len(self._stories)
+
+    def story_of(self, article_id: str) -> str | None:
+        return self._story_of.get(article_id)
+
+    def assign(self, article: Article, links: list[CopyLink] | tuple[CopyLink, ...] = ()) -> StoryAssignment:
+        """Put ``article`` into a story and say why."""
+        features = article_features(article)
+        self._count(features)
+        vector = self._vector(features)
+        for link in links:
+            other = link.original_id if link.article_id == article.id else link.article_id
+            story = self._story_of.get(other)
+            if story is not None:
+                self._add(article, story, features, vector)
+                return StoryAssignment(
+                    article.id, story, 1.0, False, f"{link.kind.value} of {other}", (Neighbour(other, 1.0),)
+                )
+        best_story, best_score, nearest = self._best_story(article, features, vector)
+        if best_story is not None and best_score >= self.threshold:
+            self._add(article, best_story, features, vector)
+            return StoryAssignment(article.id, best_story, round(best_score, 4), False, "similar", nearest)
+        story = story_id_for(article.id)
+        self._add(article, story, features, vector)
+        reason = f"no story above {self.threshold} (best {best_score:.3f})" if best_story else "no similar story"
+        return StoryAssignment(article.id, story, round(best_score, 4), True, reason, nearest)
+
+    def restore(self, article: Article, story_id: str) -> None:
+        """Replay a stored assignment without re-deciding it (start-up after a restart)."""
+        features = article_features(article)
+        self._count(features)
+        self._add(article, story_id, features, self._vector(features))
+
+    # -- internals -------------------------------------------------------------------------
+
+    def _count(self, features: ArticleFeatures) -> None:
+        self._documents += 1
+        self._term_df.update(features.term_counts.keys())
+        self._entity_df.update(features.entity_counts.keys())
+
+    def _idf(self, df: int) -> float:
+        return math.log((self._documents + 1) / (df + 1)) + 1.0
+
+    def _vector(self, features: ArticleFeatures) -> dict[str, float]:
+        idf = {t: self._idf(self._term_df[t]) for t in features.term_counts}
+        return tfidf(features.term_counts, idf, 1.0, TOP_TERMS)
+
+    def _best_story(
+        self, article: Article, features: ArticleFeatures, vector: dict[str, float]
+    ) -> tuple[str | None, float, tuple[Neighbour, ...]]:
+        member_scores: dict[str, float] = defaultdict(float)
+        for term, weight in vector.items():
+            for other in self._postings.get(term, ())[-MAX_POSTINGS_WALKED:]:
+                member_scores[other] += weight * self._vectors[other].get(term, 0.0)
+        by_story: dict[str, list[tuple[str, float]]] = defaultdict(list)
+        for other, score in member_scores.items():
+            by_story[self._story_of[other]].append((other, score))
+        best: tuple[str | None, float, tuple[Neighbour, ...]] = (None, 0.0, ())
+        for story, members in by_story.items():
+            state = self._stories[story]
+            distance = self._hours_apart(article.published, state)
+            if distance > self.window_hours:
+                continue
+            members.sort(key=lambda m: -m[1])
+            score = (
+                TEXT_MEMBER_WEIGHT * members[0][1]
+                + TEXT_CENTROID_WEIGHT * _centroid_cosine(vector, state.centroid)
+                + ENTITY_WEIGHT * self._entity_share(features, state)
+            ) * (1.0 - 0.3 * distance / self.window_hours)
+            if score > best[1]:
+                best = (story, score, tuple(Neighbour(m, round(s, 4)) for m, s in members[:3]))
+        return best
+
+    def _entity_share(self, features: ArticleFeatures, state: _StoryState) -> float:
+        total = shared = 0.0
+        for entity in features.entity_counts:
+            weight = self._idf(self._entity_df[entity])
+            total += weight
+            if entity in state.entity_counts:
+                shared += weight
+        return shared / total if total else 0.0
+
+    def _hours_apart(self, when: datetime | None, state: _StoryState) -> float:
+        if when is None or state.first_seen is None or state.last_seen is None:
+            return 0.0
+        if when < state.first_seen:
+            return (state.first_seen - when).total_seconds() / 3600
+        if when > state.last_seen:
+            return (when - state.last_seen).total_seconds() / 3600
+        return 0.0
+
+    def _add(self, article: Article, story: str, features: ArticleFeatures, vector: dict[str, float]) -> None:
+        state = self._stories.setdefault(story, _StoryState())
+        state.members.append(article.id)
+        for term, weight in vector.items():
+            state.centroid[term] += weight
+            self._postings[term].append(article.id)
+        state.entity_counts.update(features.entity_counts.keys())
+        if article.published is not None:
+            state.first_seen = min(filter(None, (state.first_seen, article.published)))
+            state.last_seen = max(filter(None, (state.last_seen, article.published)))
+        self._vectors[article.id] = vector
+        self._story_of[article.id] = story
+
+
+def _centroid_cosine(vector: dict[str, float], centroid: dict[str, float]) -> float:
+    norm = math.sqrt(sum(w * w for w in centroid.values())) or 1.0
+    return cosine(vector, centroid) / norm

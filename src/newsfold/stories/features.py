@@ -1,0 +1,107 @@
+"""What the clusterer compares: weighted content terms and named-entity mentions.
+
+Terms are lower-cased words without stop words, the headline counted twice because a headline
+names the event.  Entities are runs of capitalised words that do not open a sentence (or that
+span several words): "Edi Rama", "Iranian Embassy", "Tirana".  A cheap stand-in for a tagger that
+already separates "Lindsay Lohan" from "Tara Reid", which is what tells near-miss events apart.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from newsfold.model import Article
+
+STOP_WORDS = frozenset(
+    """a about above after again against all also am an and any are as at be because been before
+    being below between both but by can could did do does doing down during each few for from further
+    had has have having he her here hers herself him himself his how i if in into is it its itself just
+    me more most my myself no nor not now of off on once only or other our ours ourselves out over own
+    same she should so some such than that the their theirs them themselves then there these they this
+    those through to too under until up very was we were what when where which while who whom why will
+    with would you your yours yourself said says say told according would could may might must shall
+    one two three new year years last first week month day time people also however since still news
+    mr mrs ms per including including around told reporters monday tuesday wednesday thursday friday
+    saturday sunday today yesterday tomorrow""".split()
+)
+_WORD = re.compile(r"[^\W\d_][\w'’-]*[^\W_]|[^\W\d_]", re.UNICODE)
+_YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
+_CAPITALISED_RUN = re.compile(r"(?:[A-Z][\w'’.-]*[\w])(?:\s+(?:of|de|la|van|der|al|for|the)?\s*[A-Z][\w'’.-]*[\w])*")
+_SENTENCE_START = re.compile(r"(?:^|[.!?…:]['\"”’)]*\s+|[\"“‘(]\s*)$")
+_ENTITY_STOP = frozenset(
+    {"the", "a", "an", "in", "on", "at", "but", "and", "he", "she", "it", "they", "we", "i", "this", "that",
+     "his", "her", "their", "its", "as", "after", "before", "when", "while", "for", "if", "there", "what",
+     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "mr", "mrs", "ms"}
+)
+
+
+def _stem(word: str) -> str:
+    """Crude plural folding: 'diplomats' and 'diplomat' should count as one term."""
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+def terms(text: str) -> list[str]:
+    return [
+        _stem(w)
+        for w in (m.group(0).casefold().replace("’", "'") for m in _WORD.finditer(text))
+        if len(w) > 2 and w not in STOP_WORDS
+    ]
+
+
+def entities(text: str) -> list[str]:
+    """Capitalised runs, normalised; a single word opening a sentence is skipped ("Police said")."""
+    found: list[str] = []
+    for match in _CAPITALISED_RUN.finditer(text):
+        words = match.group(0).split()
+        while words and words[0].casefold() in _ENTITY_STOP:
+            words = words[1:]
+        if not words:
+            continue
+        at_start = bool(_SENTENCE_START.search(text[: match.start()]))
+        if at_start and len(words) == 1 and match.group(0) == words[0]:
+            continue
+        found.append(" ".join(words).casefold().rstrip(".").replace("’", "'"))
+    return found
+
+
+@dataclass(slots=True)
+class ArticleFeatures:
+    """Raw counts for one article; weighting happens in the clusterer, where IDF is known."""
+
+    term_counts: Counter[str]
+    entity_counts: Counter[str]
+    years: frozenset[str]
+
+
+def article_features(article: Article) -> ArticleFeatures:
+    body = article.text
+    term_counts = Counter(terms(body))
+    for term in terms(article.title) * 2:
+        term_counts[term] += 1
+    entity_counts = Counter(entities(article.title + ". " + body))
+    return ArticleFeatures(term_counts, entity_counts, frozenset(_YEAR.findall(body)))
+
+
+def tfidf(counts: Counter[str], idf: dict[str, float] | None, default_idf: float, top: int) -> dict[str, float]:
+    """Sublinear TF × IDF, L2-normalised, keeping the ``top`` heaviest terms (they carry the event)."""
+    weights = {
+        t: (1.0 + math.log(c)) * (idf.get(t, default_idf) if idf is not None else 1.0)
+        for t, c in counts.items()
+    }
+    if len(weights) > top:
+        weights = dict(sorted(weights.items(), key=lambda kv: -kv[1])[:top])
+    norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
+    return {t: w / norm for t, w in weights.items()}
+
+
+def cosine(a: dict[str, float], b: dict[str, float]) -> float:
+    if len(a) > len(b):
+        a, b = b, a
+    return sum(w * b.get(t, 0.0) for t, w in a.items())
