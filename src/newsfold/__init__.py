@@ -27,8 +27,8 @@ __all__ = [
     "RawDocument",
     "Settings",
     "Skipped",
+    "Store",
     "Story",
     "StoryAssignment",
-    "Store",
     "open_store",
 ]

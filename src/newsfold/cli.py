@@ -47,7 +47,11 @@ def _echo_json(data: Any) -> None:
 
 
 @click.group()
-@click.option("--db", envvar="NEWSFOLD_DB", help="Store: a SQLite file path or a SQLAlchemy URL. Default: newsfold.db in your data folder.")
+@click.option(
+    "--db",
+    envvar="NEWSFOLD_DB",
+    help="Store: a SQLite file path or a SQLAlchemy URL. Default: newsfold.db in your data folder.",
+)
 @click.version_option(package_name="newsfold")
 @click.pass_context
 def cli(ctx: click.Context, db: str | None) -> None:
@@ -116,10 +120,15 @@ def stories(ctx: click.Context, limit: int | None, as_json: bool) -> None:
         found = store.stories(limit=limit)
         members = {s.id: store.story(s.id) for s in found} if as_json else {}
     if as_json:
-        _echo_json([
-            {**_summary_json(s), "article_ids": [m.article_id for m in (members[s.id] or (s, []))[1]]}
-            for s in found
-        ])
+        _echo_json(
+            [
+                {
+                    **_summary_json(s),
+                    "article_ids": [m.article_id for m in (members[s.id] or (s, []))[1]],
+                }
+                for s in found
+            ]
+        )
         return
     if not found:
         click.echo("No stories yet. Try: newsfold ingest PATH  (or newsfold demo)")
@@ -162,19 +171,30 @@ def story(ctx: click.Context, story_id: str, as_json: bool, why: bool) -> None:
         raise click.ClickException(f"no story {story_id!r}; `newsfold stories` lists them")
     summary, members = found
     if as_json:
-        _echo_json({
-            **_summary_json(summary),
-            "members": [_member_json(m) for m in members],
-            "copy_links": [
-                {"article_id": link.article_id, "original_id": link.original_id, "kind": link.kind.value,
-                 "score": link.score, "shared_sentences": list(link.shared_paragraphs)}
-                for link in links
-            ],
-        })
+        _echo_json(
+            {
+                **_summary_json(summary),
+                "members": [_member_json(m) for m in members],
+                "copy_links": [
+                    {
+                        "article_id": link.article_id,
+                        "original_id": link.original_id,
+                        "kind": link.kind.value,
+                        "score": link.score,
+                        "shared_sentences": list(link.shared_paragraphs),
+                    }
+                    for link in links
+                ],
+            }
+        )
         return
-    click.echo(f"{summary.title}\n{summary.id} · {summary.article_count} articles · {summary.outlet_count} outlets\n")
+    click.echo(
+        f"{summary.title}\n{summary.id} · {summary.article_count} articles · {summary.outlet_count} outlets\n"
+    )
     for member in members:
-        click.echo(f"  {member.article_id}  {_when(member.published):<16}  {member.outlet:<28.28}  {member.relation}")
+        click.echo(
+            f"  {member.article_id}  {_when(member.published):<16}  {member.outlet:<28.28}  {member.relation}"
+        )
         click.echo(f"      {member.title}")
         if why:
             nearest = ", ".join(f"{n.article_id} ({n.score:.2f})" for n in member.nearest) or "—"
@@ -192,14 +212,24 @@ def article(ctx: click.Context, article_id: str, as_json: bool) -> None:
     if found is None:
         raise click.ClickException(f"no article {article_id!r}; `newsfold story ID` lists a story's articles")
     if as_json:
-        _echo_json({
-            "id": found.id, "url": found.url, "origin": found.origin, "outlet": found.outlet,
-            "title": found.title, "authors": found.authors, "published": _iso(found.published),
-            "dateline": found.dateline, "paragraphs": found.paragraphs,
-            "removed": [{"text": r.text, "reason": r.reason} for r in found.removed],
-        })
+        _echo_json(
+            {
+                "id": found.id,
+                "url": found.url,
+                "origin": found.origin,
+                "outlet": found.outlet,
+                "title": found.title,
+                "authors": found.authors,
+                "published": _iso(found.published),
+                "dateline": found.dateline,
+                "paragraphs": found.paragraphs,
+                "removed": [{"text": r.text, "reason": r.reason} for r in found.removed],
+            }
+        )
         return
-    click.echo(f"{found.title}\n{found.source_name} · {_when(found.published)} · {', '.join(found.authors) or 'no byline'}\n")
+    click.echo(
+        f"{found.title}\n{found.source_name} · {_when(found.published)} · {', '.join(found.authors) or 'no byline'}\n"
+    )
     for paragraph in found.paragraphs:
         click.echo(click.wrap_text(paragraph, width=100) + "\n")
     if found.removed:
@@ -234,7 +264,13 @@ def demo(ctx: click.Context, as_json: bool) -> None:
         report = _run_ingest(store, [demo_corpus()], quiet=as_json)
         found = store.stories()
     if as_json:
-        _echo_json({"database": url, "ingest": report.as_dict(), "stories": [_summary_json(s) for s in found]})
+        _echo_json(
+            {
+                "database": url,
+                "ingest": report.as_dict(),
+                "stories": [_summary_json(s) for s in found],
+            }
+        )
         return
     _print_report(report, False)
     click.echo(f"database: {url}\n")

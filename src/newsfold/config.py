@@ -26,7 +26,7 @@ class Settings(BaseSettings):
     database_url: str = Field(default_factory=default_database_url)
     """SQLAlchemy URL of the store (``sqlite:///path`` or ``postgresql://...``)."""
 
-    max_file_bytes: int = 20 * 1024 * 1024
+    max_file_bytes: int = 10 * 1024 * 1024
     """Larger inputs are refused with a message: a news article is never this big, junk often is."""
 
     batch_size: int = 200

@@ -18,8 +18,8 @@ from newsfold.copies import CopyDetector
 from newsfold.extract import extract
 from newsfold.ingest import iter_input_files, read_path
 from newsfold.model import Article, CopyKind, RawDocument, Skipped
-from newsfold.stories import StoryClusterer
 from newsfold.store import Batch, Store
+from newsfold.stories import StoryClusterer
 
 
 @dataclass(slots=True)
@@ -52,7 +52,9 @@ class IngestReport:
         }
 
 
-def read_files(files: Iterable[Path], settings: Settings, on_file: Callable[[Path], None] | None = None) -> Iterator[RawDocument | Skipped]:
+def read_files(
+    files: Iterable[Path], settings: Settings, on_file: Callable[[Path], None] | None = None
+) -> Iterator[RawDocument | Skipped]:
     """Ingest stage for files: each file becomes zero or more raw documents."""
     for path in files:
         yield from read_path(path, settings.max_file_bytes)
@@ -60,7 +62,9 @@ def read_files(files: Iterable[Path], settings: Settings, on_file: Callable[[Pat
             on_file(path)
 
 
-def extract_stage(documents: Iterable[RawDocument | Skipped], settings: Settings, report: IngestReport) -> Iterator[Article | Skipped]:
+def extract_stage(
+    documents: Iterable[RawDocument | Skipped], settings: Settings, report: IngestReport
+) -> Iterator[Article | Skipped]:
     """Extract stage: raw documents to articles; decoding warnings go to the report."""
     for document in documents:
         if isinstance(document, Skipped):
@@ -93,7 +97,9 @@ class Engine:
             if story_id is not None:
                 self.stories.restore(article, story_id)
 
-    def ingest_paths(self, paths: Iterable[Path], *, on_file: Callable[[Path], None] | None = None) -> IngestReport:
+    def ingest_paths(
+        self, paths: Iterable[Path], *, on_file: Callable[[Path], None] | None = None
+    ) -> IngestReport:
         """Ingest files and folders; returns the report (bad files are in ``report.skipped``)."""
         report = IngestReport()
         files: list[Path] = []
@@ -106,7 +112,9 @@ class Engine:
         self.ingest_documents(read_files(files, self.settings, on_file), report)
         return report
 
-    def ingest_documents(self, documents: Iterable[RawDocument | Skipped], report: IngestReport | None = None) -> IngestReport:
+    def ingest_documents(
+        self, documents: Iterable[RawDocument | Skipped], report: IngestReport | None = None
+    ) -> IngestReport:
         """Run raw documents through extract, copies and stories, saving a chunk per transaction."""
         report = report or IngestReport()
         stream = extract_stage(documents, self.settings, report)

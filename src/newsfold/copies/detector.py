@@ -90,7 +90,9 @@ class CopyDetector:
                 shared[other_id].add(digest)
         return dict(shared)
 
-    def _classify(self, article: Article, fp: Fingerprint, other_id: str, shared: set[str]) -> CopyLink | None:
+    def _classify(
+        self, article: Article, fp: Fingerprint, other_id: str, shared: set[str]
+    ) -> CopyLink | None:
         other = self._seen[other_id].fingerprint
         jaccard = fp.minhash.jaccard(other.minhash)
         if jaccard >= self.near_duplicate_threshold:
@@ -101,19 +103,35 @@ class CopyDetector:
         share = len(shared) / smaller
         if len(shared) >= MIN_SHARED_SENTENCES or share >= MIN_SHARED_SHARE:
             evidence = tuple(s for s, h in zip(fp.sentences, fp.sentence_hashes, strict=True) if h in shared)
-            return self._link(article, fp, other_id, CopyKind.WIRE_COPY, round(share, 3), tuple(dict.fromkeys(evidence)))
+            return self._link(
+                article,
+                fp,
+                other_id,
+                CopyKind.WIRE_COPY,
+                round(share, 3),
+                tuple(dict.fromkeys(evidence)),
+            )
         return None
 
     def _link(
-        self, article: Article, fp: Fingerprint, other_id: str, kind: CopyKind, score: float, evidence: tuple[str, ...]
+        self,
+        article: Article,
+        fp: Fingerprint,
+        other_id: str,
+        kind: CopyKind,
+        score: float,
+        evidence: tuple[str, ...],
     ) -> CopyLink:
-        """Point the link from the copy to the original: the earlier-published side, else the older one."""
+        """Point the link from the copy to the original.
+
+        The earlier-published side is the original; without both dates, the longer text is (a
+        republisher trims a wire story, it rarely adds to it); on a tie, the one seen first.
+        """
         other = self._seen[other_id]
-        newcomer_is_original = (
-            article.published is not None
-            and other.published is not None
-            and article.published < other.published
-        )
+        if article.published is not None and other.published is not None:
+            newcomer_is_original = article.published < other.published
+        else:
+            newcomer_is_original = fp.word_count > other.fingerprint.word_count
         if newcomer_is_original:
             return CopyLink(other_id, article.id, kind, score, evidence)
         return CopyLink(article.id, other_id, kind, score, evidence)

@@ -53,7 +53,9 @@ def fingerprint(article: Article, num_perm: int = 128) -> Fingerprint:
                 hashes.append(_digest(norm))
     tokens = normalise_text(article.text).split()
     minhash = MinHash(num_perm=num_perm)
-    shingles = {" ".join(tokens[i:i + SHINGLE_WORDS]) for i in range(max(1, len(tokens) - SHINGLE_WORDS + 1))}
+    shingles = {
+        " ".join(tokens[i : i + SHINGLE_WORDS]) for i in range(max(1, len(tokens) - SHINGLE_WORDS + 1))
+    }
     minhash.update_batch([s.encode("utf-8") for s in shingles])
     return Fingerprint(
         article_id=article.id,

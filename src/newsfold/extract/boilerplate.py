@@ -14,11 +14,15 @@ import re
 _NAME = r"[A-Z][\w.'’-]+(?:\s+(?:[A-Z][\w.'’-]+|van|von|de|der|da|di|la|le|al|el|bin|ibn))*"
 
 # Bracketed tags with attributes: [aesop_image img="" caption="..."], [gallery ids="1,2"], [/embed].
-SHORTCODE = re.compile(r"\[/?[a-z][\w-]*(?:\s+[\w-]+\s*=\s*(?:\"[^\"]*\"|“[^”]*”|”[^”]*”|'[^']*'|[^\s\]]+))+\s*/?\]|\[/[a-z][\w-]*\]")
+SHORTCODE = re.compile(
+    r"\[/?[a-z][\w-]*(?:\s+[\w-]+\s*=\s*(?:\"[^\"]*\"|“[^”]*”|”[^”]*”|'[^']*'|[^\s\]]+))+\s*/?\]|\[/[a-z][\w-]*\]"
+)
 
 _CAPTION_RULES: tuple[re.Pattern[str], ...] = (
     # "(AP Photo/Franc Zhurda)", "(Reuters Photo)", "(MW Photo/Lena Brandt)", "(File Photo)"
-    re.compile(r"\((?:[A-Z][\w.&'’-]*\s+){0,4}(?:File\s+)?(?:Photo|Photograph|Image|Picture|Video)s?(?:\s*/\s*[^)]{2,80})?\)"),
+    re.compile(
+        r"\((?:[A-Z][\w.&'’-]*\s+){0,4}(?:File\s+)?(?:Photo|Photograph|Image|Picture|Video)s?(?:\s*/\s*[^)]{2,80})?\)"
+    ),
     # "... September 8, 2022. REUTERS/Florion Goga", "NORTHGATE DAILY/Jo Bank"
     re.compile(r"(?:^|[.!?]['\"”’]?\s+|\s)[A-Z][A-Z&.'’ ]{1,30}/\s?" + _NAME + r"\s*$"),
     # a sentence followed only by an agency credit: "... was bombed. AFP", "... AP - Virginia Mayo"
@@ -36,7 +40,9 @@ _CREDIT_LEAD = re.compile(
     r"research|translation|translated)\s+by\b",
     re.IGNORECASE,
 )
-_CREDIT_TAIL = re.compile(r"contributed(?:\s+reporting)?\s+to\s+this\s+(?:report|story|article)\W*$", re.IGNORECASE)
+_CREDIT_TAIL = re.compile(
+    r"contributed(?:\s+reporting)?\s+to\s+this\s+(?:report|story|article)\W*$", re.IGNORECASE
+)
 _PARENTHESISED = re.compile(r"^\((?:[^()]|\([^()]*\))*\)$")
 _READER_ADDRESS = re.compile(r"\b(?:you|your|yours)\b", re.IGNORECASE)
 _CALL_TO_ACTION = re.compile(
@@ -78,7 +84,11 @@ def is_credit_line(line: str) -> bool:
     if n <= 40 and (_CREDIT_LEAD.match(line) or _CREDIT_TAIL.search(line)):
         return True
     # "(with wires)", "(with AFP)", "(Reporting by ...; Editing by ...)": a short note in brackets
-    return n <= 25 and bool(_PARENTHESISED.match(line)) and bool(re.search(r"\b(?:by|with)\b", line, re.IGNORECASE))
+    return (
+        n <= 25
+        and bool(_PARENTHESISED.match(line))
+        and bool(re.search(r"\b(?:by|with)\b", line, re.IGNORECASE))
+    )
 
 
 def ends_sentence(line: str) -> bool:

@@ -9,9 +9,17 @@ _MONTHS = {
     name: number
     for number, names in enumerate(
         [
-            ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"),
-            ("may",), ("june", "jun"), ("july", "jul"), ("august", "aug"),
-            ("september", "sep", "sept"), ("october", "oct"), ("november", "nov"),
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
             ("december", "dec"),
         ],
         start=1,
@@ -56,9 +64,9 @@ def split_date_prefix(line: str) -> tuple[datetime | None, str]:
     match = DATE_LINE.match(line)
     if not match:
         return None, line
-    rest = line[match.end():]
+    rest = line[match.end() :]
     # "March 3, 2025 was a quiet day" is a sentence, not a dateline: a prefix is only taken
     # when it stands alone or is followed by a sentence that starts afresh.
-    if rest and not (rest[:1].isupper() or rest[:1] in "\"'“‘(") :
+    if rest and not (rest[:1].isupper() or rest[:1] in "\"'“‘("):
         return None, line
     return parse_date_match(match), rest.strip()

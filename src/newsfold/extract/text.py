@@ -96,8 +96,8 @@ def clean_text(text: str, *, title: str | None = None) -> CleanText:
     first = prose[0] if prose else len(lines)
     last = prose[-1] if prose else len(lines) - 1
     _read_header(lines[:first], result)
-    _read_footer(lines[last + 1:])
-    for line in lines[first:last + 1]:
+    _read_footer(lines[last + 1 :])
+    for line in lines[first : last + 1]:
         if line.reason is None and not bp.ends_sentence(line.text):
             line.reason = "related link" if bp.is_headline_shaped(line.text) else "subheading"
 
@@ -210,11 +210,11 @@ def _take_dateline(result: CleanText) -> None:
     match = _DATELINE.match(first)
     if match and len(bp.words(match.group("dateline"))) <= 8:
         result.dateline = match.group("dateline").strip()
-        result.paragraphs[0] = first[match.end():]
+        result.paragraphs[0] = first[match.end() :]
         return
     dash = _LEADING_DASH.match(first)
     if dash:
-        result.paragraphs[0] = first[dash.end():]
+        result.paragraphs[0] = first[dash.end() :]
 
 
 def _title_from_lead(paragraph: str) -> str:

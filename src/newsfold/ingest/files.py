@@ -63,8 +63,11 @@ def _check_file(path: Path) -> Iterator[Path | Skipped]:
     if _logical_suffix(path) in SUPPORTED_SUFFIXES:
         yield path
     else:
-        yield Skipped(str(path), f"unsupported file type {''.join(path.suffixes) or '(none)'}"
-                      f" (expected one of {', '.join(SUPPORTED_SUFFIXES)}, optionally .gz)")
+        yield Skipped(
+            str(path),
+            f"unsupported file type {''.join(path.suffixes) or '(none)'}"
+            f" (expected one of {', '.join(SUPPORTED_SUFFIXES)}, optionally .gz)",
+        )
 
 
 def read_path(path: Path, max_bytes: int) -> Iterator[RawDocument | Skipped]:
@@ -116,7 +119,9 @@ def _mb(n: int) -> str:
     return f"{n / 1_048_576:.1f} MB"
 
 
-def _read_json(origin: str, data: bytes, *, jsonl: bool, fetched: datetime) -> Iterator[RawDocument | Skipped]:
+def _read_json(
+    origin: str, data: bytes, *, jsonl: bool, fetched: datetime
+) -> Iterator[RawDocument | Skipped]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

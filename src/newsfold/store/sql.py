@@ -77,8 +77,10 @@ class Store:
         found: set[str] = set()
         with self.engine.connect() as connection:
             for start in range(0, len(wanted), 500):
-                chunk = wanted[start:start + 500]
-                found.update(connection.execute(sa.select(articles.c.id).where(articles.c.id.in_(chunk))).scalars())
+                chunk = wanted[start : start + 500]
+                found.update(
+                    connection.execute(sa.select(articles.c.id).where(articles.c.id.in_(chunk))).scalars()
+                )
         return found
 
     def save(self, batch: Batch) -> None:
@@ -109,13 +111,14 @@ class Store:
         if not links:
             return
         keys = {(link.article_id, link.original_id) for link in links}
-        existing = set(
-            connection.execute(
+        existing = {
+            (row.article_id, row.original_id)
+            for row in connection.execute(
                 sa.select(copy_links.c.article_id, copy_links.c.original_id).where(
                     copy_links.c.article_id.in_({k[0] for k in keys})
                 )
-            ).tuples()
-        )
+            )
+        }
         rows = [
             {
                 "article_id": link.article_id,
@@ -134,7 +137,13 @@ class Store:
         """Recompute the listing row of each touched story from its members."""
         for story_id in story_ids:
             members = connection.execute(
-                sa.select(articles.c.title, articles.c.outlet, articles.c.id, articles.c.published, articles.c.ingested_at)
+                sa.select(
+                    articles.c.title,
+                    articles.c.outlet,
+                    articles.c.id,
+                    articles.c.published,
+                    articles.c.ingested_at,
+                )
                 .where(articles.c.story_id == story_id)
                 .order_by(articles.c.published.is_(None), articles.c.published, articles.c.seq)
             ).all()
@@ -164,7 +173,9 @@ class Store:
     def iter_articles(self) -> Iterator[tuple[Article, str | None]]:
         """Every article in ingest order with its story id: what in-memory indexes are rebuilt from."""
         with self.engine.connect() as connection:
-            result = connection.execution_options(yield_per=500).execute(sa.select(articles).order_by(articles.c.seq))
+            result = connection.execution_options(yield_per=500).execute(
+                sa.select(articles).order_by(articles.c.seq)
+            )
             for row in result:
                 yield _article_from_row(row._mapping), row.story_id
 
@@ -177,7 +188,9 @@ class Store:
         ids = list(article_ids)
         with self.engine.connect() as connection:
             rows = connection.execute(
-                sa.select(copy_links).where(sa.or_(copy_links.c.article_id.in_(ids), copy_links.c.original_id.in_(ids)))
+                sa.select(copy_links).where(
+                    sa.or_(copy_links.c.article_id.in_(ids), copy_links.c.original_id.in_(ids))
+                )
             ).all()
         return [
             CopyLink(r.article_id, r.original_id, CopyKind(r.kind), r.score, tuple(r.evidence)) for r in rows

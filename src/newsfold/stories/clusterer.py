@@ -22,13 +22,20 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from newsfold.model import Article, CopyLink, Neighbour, StoryAssignment
-from newsfold.stories.features import ArticleFeatures, article_features, cosine, tfidf
+from newsfold.stories.features import (
+    ArticleFeatures,
+    article_features,
+    background_idf,
+    cosine,
+    tfidf,
+)
 
 TOP_TERMS = 40
 MAX_POSTINGS_WALKED = 400
 TEXT_MEMBER_WEIGHT = 0.45
 TEXT_CENTROID_WEIGHT = 0.35
 ENTITY_WEIGHT = 0.20
+BACKGROUND_PSEUDO_DOCUMENTS = 100
 
 
 @dataclass(slots=True)
@@ -77,7 +84,12 @@ class StoryClusterer:
             if story is not None:
                 self._add(article, story, features, vector)
                 return StoryAssignment(
-                    article.id, story, 1.0, False, f"{link.kind.value} of {other}", (Neighbour(other, 1.0),)
+                    article.id,
+                    story,
+                    1.0,
+                    False,
+                    f"{link.kind.value} of {other}",
+                    (Neighbour(other, 1.0),),
                 )
         best_story, best_score, nearest = self._best_story(article, features, vector)
         if best_story is not None and best_score >= self.threshold:
@@ -85,7 +97,9 @@ class StoryClusterer:
             return StoryAssignment(article.id, best_story, round(best_score, 4), False, "similar", nearest)
         story = story_id_for(article.id)
         self._add(article, story, features, vector)
-        reason = f"no story above {self.threshold} (best {best_score:.3f})" if best_story else "no similar story"
+        reason = (
+            f"no story above {self.threshold} (best {best_score:.3f})" if best_story else "no similar story"
+        )
         return StoryAssignment(article.id, story, round(best_score, 4), True, reason, nearest)
 
     def restore(self, article: Article, story_id: str) -> None:
@@ -104,8 +118,13 @@ class StoryClusterer:
     def _idf(self, df: int) -> float:
         return math.log((self._documents + 1) / (df + 1)) + 1.0
 
+    def _term_idf(self, term: str) -> float:
+        """Blend of this stream's IDF and general-language rarity; the stream's weight grows with its size."""
+        own = self._documents / (self._documents + BACKGROUND_PSEUDO_DOCUMENTS)
+        return own * self._idf(self._term_df[term]) + (1.0 - own) * background_idf(term)
+
     def _vector(self, features: ArticleFeatures) -> dict[str, float]:
-        idf = {t: self._idf(self._term_df[t]) for t in features.term_counts}
+        idf = {t: self._term_idf(t) for t in features.term_counts}
         return tfidf(features.term_counts, idf, 1.0, TOP_TERMS)
 
     def _best_story(

@@ -12,29 +12,238 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
+
+from wordfreq import zipf_frequency
 
 from newsfold.model import Article
 
 STOP_WORDS = frozenset(
-    """a about above after again against all also am an and any are as at be because been before
-    being below between both but by can could did do does doing down during each few for from further
-    had has have having he her here hers herself him himself his how i if in into is it its itself just
-    me more most my myself no nor not now of off on once only or other our ours ourselves out over own
-    same she should so some such than that the their theirs them themselves then there these they this
-    those through to too under until up very was we were what when where which while who whom why will
-    with would you your yours yourself said says say told according would could may might must shall
-    one two three new year years last first week month day time people also however since still news
-    mr mrs ms per including including around told reporters monday tuesday wednesday thursday friday
-    saturday sunday today yesterday tomorrow""".split()
+    [
+        "a",
+        "about",
+        "above",
+        "after",
+        "again",
+        "against",
+        "all",
+        "also",
+        "am",
+        "an",
+        "and",
+        "any",
+        "are",
+        "as",
+        "at",
+        "be",
+        "because",
+        "been",
+        "before",
+        "being",
+        "below",
+        "between",
+        "both",
+        "but",
+        "by",
+        "can",
+        "could",
+        "did",
+        "do",
+        "does",
+        "doing",
+        "down",
+        "during",
+        "each",
+        "few",
+        "for",
+        "from",
+        "further",
+        "had",
+        "has",
+        "have",
+        "having",
+        "he",
+        "her",
+        "here",
+        "hers",
+        "herself",
+        "him",
+        "himself",
+        "his",
+        "how",
+        "i",
+        "if",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "itself",
+        "just",
+        "me",
+        "more",
+        "most",
+        "my",
+        "myself",
+        "no",
+        "nor",
+        "not",
+        "now",
+        "of",
+        "off",
+        "on",
+        "once",
+        "only",
+        "or",
+        "other",
+        "our",
+        "ours",
+        "ourselves",
+        "out",
+        "over",
+        "own",
+        "same",
+        "she",
+        "should",
+        "so",
+        "some",
+        "such",
+        "than",
+        "that",
+        "the",
+        "their",
+        "theirs",
+        "them",
+        "themselves",
+        "then",
+        "there",
+        "these",
+        "they",
+        "this",
+        "those",
+        "through",
+        "to",
+        "too",
+        "under",
+        "until",
+        "up",
+        "very",
+        "was",
+        "we",
+        "were",
+        "what",
+        "when",
+        "where",
+        "which",
+        "while",
+        "who",
+        "whom",
+        "why",
+        "will",
+        "with",
+        "would",
+        "you",
+        "your",
+        "yours",
+        "yourself",
+        "said",
+        "says",
+        "say",
+        "told",
+        "according",
+        "would",
+        "could",
+        "may",
+        "might",
+        "must",
+        "shall",
+        "one",
+        "two",
+        "three",
+        "new",
+        "year",
+        "years",
+        "last",
+        "first",
+        "week",
+        "month",
+        "day",
+        "time",
+        "people",
+        "also",
+        "however",
+        "since",
+        "still",
+        "news",
+        "mr",
+        "mrs",
+        "ms",
+        "per",
+        "including",
+        "including",
+        "around",
+        "told",
+        "reporters",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "today",
+        "yesterday",
+        "tomorrow",
+    ]
 )
 _WORD = re.compile(r"[^\W\d_][\w'’-]*[^\W_]|[^\W\d_]", re.UNICODE)
 _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
-_CAPITALISED_RUN = re.compile(r"(?:[A-Z][\w'’.-]*[\w])(?:\s+(?:of|de|la|van|der|al|for|the)?\s*[A-Z][\w'’.-]*[\w])*")
+_CAPITALISED_RUN = re.compile(
+    r"(?:[A-Z][\w'’.-]*[\w])(?:\s+(?:of|de|la|van|der|al|for|the)?\s*[A-Z][\w'’.-]*[\w])*"
+)
 _SENTENCE_START = re.compile(r"(?:^|[.!?…:]['\"”’)]*\s+|[\"“‘(]\s*)$")
 _ENTITY_STOP = frozenset(
-    {"the", "a", "an", "in", "on", "at", "but", "and", "he", "she", "it", "they", "we", "i", "this", "that",
-     "his", "her", "their", "its", "as", "after", "before", "when", "while", "for", "if", "there", "what",
-     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "mr", "mrs", "ms"}
+    {
+        "the",
+        "a",
+        "an",
+        "in",
+        "on",
+        "at",
+        "but",
+        "and",
+        "he",
+        "she",
+        "it",
+        "they",
+        "we",
+        "i",
+        "this",
+        "that",
+        "his",
+        "her",
+        "their",
+        "its",
+        "as",
+        "after",
+        "before",
+        "when",
+        "while",
+        "for",
+        "if",
+        "there",
+        "what",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "mr",
+        "mrs",
+        "ms",
+    }
 )
 
 
@@ -47,10 +256,13 @@ def _stem(word: str) -> str:
     return word
 
 
+_POSSESSIVE = re.compile(r"['’]s?$")
+
+
 def terms(text: str) -> list[str]:
     return [
         _stem(w)
-        for w in (m.group(0).casefold().replace("’", "'") for m in _WORD.finditer(text))
+        for w in (_POSSESSIVE.sub("", m.group(0).casefold()) for m in _WORD.finditer(text))
         if len(w) > 2 and w not in STOP_WORDS
     ]
 
@@ -67,7 +279,7 @@ def entities(text: str) -> list[str]:
         at_start = bool(_SENTENCE_START.search(text[: match.start()]))
         if at_start and len(words) == 1 and match.group(0) == words[0]:
             continue
-        found.append(" ".join(words).casefold().rstrip(".").replace("’", "'"))
+        found.append(_POSSESSIVE.sub("", " ".join(words).casefold().rstrip(".")))
     return found
 
 
@@ -89,7 +301,21 @@ def article_features(article: Article) -> ArticleFeatures:
     return ArticleFeatures(term_counts, entity_counts, frozenset(_YEAR.findall(body)))
 
 
-def tfidf(counts: Counter[str], idf: dict[str, float] | None, default_idf: float, top: int) -> dict[str, float]:
+@lru_cache(maxsize=200_000)
+def background_idf(term: str) -> float:
+    """How informative a word is in English at large (wordfreq's Zipf scale, offline).
+
+    A new store has seen too few articles for its own document frequencies to mean anything:
+    with five articles about Albania, "albania" looks as common as "the".  General-language
+    rarity says from the first article on that "tirana" and "cyberattack" name an event and
+    "support" does not.
+    """
+    return 1.0 + 0.8 * (7.0 - min(zipf_frequency(term, "en"), 7.0))
+
+
+def tfidf(
+    counts: Counter[str], idf: dict[str, float] | None, default_idf: float, top: int
+) -> dict[str, float]:
     """Sublinear TF × IDF, L2-normalised, keeping the ``top`` heaviest terms (they carry the event)."""
     weights = {
         t: (1.0 + math.log(c)) * (idf.get(t, default_idf) if idf is not None else 1.0)

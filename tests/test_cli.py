@@ -1,0 +1,84 @@
+"""The command line, end to end on a temporary SQLite store."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+from pathlib import Path
+
+from click.testing import CliRunner, Result
+
+from newsfold.cli import cli
+
+
+def run(db: Path, *args: str) -> Result:
+    return CliRunner().invoke(cli, ["--db", str(db), *args], catch_exceptions=False)
+
+
+def test_seeds_fold_into_one_story_with_wire_copy_linked(tmp_path: Path, seeds_dir: Path) -> None:
+    db = tmp_path / "n.db"
+    assert run(db, "ingest", str(seeds_dir)).exit_code == 0
+    stories = json.loads(run(db, "stories", "--json").output)
+    assert len(stories) == 1
+    assert len(stories[0]["article_ids"]) == 5
+    story = json.loads(run(db, "story", stories[0]["id"], "--json").output)
+    origin_of = {m["article_id"]: m for m in story["members"]}
+    links = {(link["article_id"], link["original_id"]) for link in story["copy_links"]}
+    by_file = {}
+    for article_id in origin_of:
+        shown = json.loads(run(db, "article", article_id, "--json").output)
+        by_file[Path(shown["origin"]).name[:3]] = article_id
+    assert (by_file["003"], by_file["001"]) in links or (by_file["001"], by_file["003"]) in links
+    wire = next(
+        link
+        for link in story["copy_links"]
+        if {link["article_id"], link["original_id"]} == {by_file["001"], by_file["003"]}
+    )
+    assert wire["kind"] == "wire_copy"
+    assert len(wire["shared_sentences"]) >= 5
+
+
+def test_ingest_is_idempotent(tmp_path: Path, seeds_dir: Path) -> None:
+    db = tmp_path / "n.db"
+    run(db, "ingest", "-q", str(seeds_dir))
+    again = json.loads(run(db, "ingest", "--json", str(seeds_dir)).output)
+    assert again["new"] == 0
+    assert again["unchanged"] == 5
+    assert len(json.loads(run(db, "stories", "--json").output)) == 1
+
+
+def test_bad_files_are_reported_and_the_rest_ingested(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    good = "Lorem headline about the harbour\n\n" + " ".join(
+        f"The harbour authority said on Tuesday that ship number {i} had docked safely at the pier."
+        for i in range(6)
+    )
+    (folder / "good.txt").write_text(good, encoding="utf-8")
+    (folder / "random.txt").write_bytes(os.urandom(4096))
+    (folder / "empty.html").write_bytes(b"")
+    (folder / "huge.html").write_bytes((b"<html><body>" + b"<p>x</p>" * 2_500_000)[:20_000_000])
+    (folder / "latin1.txt").write_bytes(good.replace("harbour", "harbour café").encode("cp1252"))
+    (folder / "broken.json").write_text("{not json", encoding="utf-8")
+    (folder / "bomb.html.gz").write_bytes(gzip.compress(b"<p>" + b"a" * 30_000_000))
+    report = json.loads(run(tmp_path / "n.db", "ingest", "--json", str(folder)).output)
+    reasons = {Path(s["origin"]).name: s["reason"] for s in report["skipped"]}
+    assert "binary" in reasons["random.txt"]
+    assert reasons["empty.html"] == "empty file"
+    assert "too large" in reasons["huge.html"]
+    assert "invalid JSON" in reasons["broken.json"]
+    assert "decompresses to more than" in reasons["bomb.html.gz"]
+    assert report["new"] == 2  # good.txt and the cp1252 file, decoded with a warning
+    assert any("not valid UTF-8" in w["message"] for w in report["warnings"])
+
+
+def test_missing_story_is_a_clear_error(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["--db", str(tmp_path / "n.db"), "story", "nope"])
+    assert result.exit_code == 1
+    assert "no story 'nope'" in result.output
+
+
+def test_missing_path_is_reported(tmp_path: Path) -> None:
+    report = json.loads(run(tmp_path / "n.db", "ingest", "--json", str(tmp_path / "absent")).output)
+    assert report["skipped"][0]["reason"] == "no such file or folder"
