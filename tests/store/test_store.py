@@ -1,0 +1,130 @@
+"""The SQLite store: migrations, round-trips, atomic batches, and surviving a killed ingest."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from newsfold.model import CopyKind, CopyLink, RemovedText, StoryAssignment
+from newsfold.store import Batch, open_store
+from newsfold.store.schema import MIGRATIONS
+from tests.conftest import make_article
+
+T0 = datetime(2025, 3, 4, 8, 0, tzinfo=UTC)
+
+
+def _assignment(article_id: str, story: str) -> StoryAssignment:
+    return StoryAssignment(article_id, story, 0.5, False, "similar")
+
+
+def test_migrations_run_once(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'n.db'}"
+    with open_store(url) as store:
+        assert store.schema_version == len(MIGRATIONS)
+    with open_store(url) as store:
+        assert store.schema_version == len(MIGRATIONS)
+    rows = sqlite3.connect(tmp_path / "n.db").execute("select version from schema_migrations").fetchall()
+    assert rows == [(v,) for v in range(1, len(MIGRATIONS) + 1)]
+
+
+def test_article_round_trip_and_story_listing(tmp_path: Path) -> None:
+    with open_store(f"sqlite:///{tmp_path / 'n.db'}") as store:
+        old = make_article(
+            ["An older article about the harbour strike in Port Elsa."],
+            url="https://a.example/1",
+            published=T0,
+        )
+        old.removed = [RemovedText("Follow us", "follow line")]
+        new = make_article(
+            ["A newer article about a wildfire."], url="https://b.example/2", published=T0 + timedelta(days=1)
+        )
+        batch = Batch([(old, _assignment(old.id, "s1")), (new, _assignment(new.id, "s2"))])
+        batch.links.append(CopyLink(new.id, old.id, CopyKind.WIRE_COPY, 0.4, ("shared",)))
+        store.save(batch)
+        assert store.article(old.id) == old
+        assert [s.id for s in store.stories()] == ["s2", "s1"]
+        summary, members = store.story("s2") or (None, [])
+        assert summary is not None
+        assert members[0].relation == f"wire_copy of {old.id}"
+        assert store.story("s1") is not None
+        assert store.story("s1")[1][0].relation == "original"  # type: ignore[index]
+
+
+def test_a_failed_batch_writes_nothing(tmp_path: Path) -> None:
+    with open_store(f"sqlite:///{tmp_path / 'n.db'}") as store:
+        good = make_article(["A fine article."], url="https://a.example/1")
+        broken = make_article(["Another."], url="https://a.example/2")
+        broken.authors = [object()]  # type: ignore[list-item]  # not JSON-serialisable: the insert fails
+        with pytest.raises(Exception):  # noqa: B017, PT011 - whatever the driver raises
+            store.save(Batch([(good, _assignment(good.id, "s1")), (broken, _assignment(broken.id, "s1"))]))
+        assert store.article_count() == 0
+        assert store.stories() == []
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    paragraphs=st.lists(st.text(min_size=1, max_size=100), min_size=1, max_size=4),
+    title=st.text(min_size=1, max_size=50),
+    authors=st.lists(st.text(max_size=20), max_size=3),
+)
+def test_any_article_round_trips(
+    tmp_path: Path, paragraphs: list[str], title: str, authors: list[str]
+) -> None:
+    article = make_article(paragraphs, title=title, url=f"https://x.example/{len(paragraphs)}")
+    article.authors = authors
+    with open_store("sqlite:///:memory:") as store:
+        store.save(Batch([(article, _assignment(article.id, "s"))]))
+        assert store.article(article.id) == article
+
+
+def test_killed_ingest_leaves_a_sound_store_and_a_rerun_completes(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for i in range(1500):
+        (folder / f"{i:04}.txt").write_text(
+            f"Headline number {i} about the town of Varn{i}\n\n"
+            f"The council of Varn{i} voted on measure {i} on Tuesday, the mayor's office said in a statement. "
+            f"Residents of Varn{i} had asked for the vote for {i % 12 + 2} years, according to local records.",
+            encoding="utf-8",
+        )
+    db = tmp_path / "n.db"
+    env = {**os.environ, "NEWSFOLD_BATCH_SIZE": "25"}
+    command = [sys.executable, "-m", "newsfold", "--db", str(db), "ingest", "-q", str(folder)]
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    stored = 0
+    while time.monotonic() < deadline and process.poll() is None:
+        time.sleep(0.2)
+        if db.exists():
+            try:
+                stored = sqlite3.connect(db).execute("select count(*) from articles").fetchone()[0]
+            except sqlite3.OperationalError:
+                continue
+            if stored >= 100:
+                break
+    if process.poll() is not None:
+        pytest.fail("ingest finished before it could be killed; make the input larger")
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    connection = sqlite3.connect(db)
+    assert connection.execute("pragma integrity_check").fetchone()[0] == "ok"
+    partial = connection.execute("select count(*) from articles").fetchone()[0]
+    assert partial % 25 == 0, "a batch is written whole or not at all"
+    orphans = connection.execute(
+        "select count(*) from articles a left join stories s on s.id = a.story_id where s.id is null"
+    ).fetchone()[0]
+    assert orphans == 0
+    connection.close()
+    subprocess.run(command, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    final = sqlite3.connect(db).execute("select count(*) from articles").fetchone()[0]
+    assert final == 1500

@@ -1,0 +1,77 @@
+"""The online clusterer: same event together, near-miss events apart, copies follow their original."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from newsfold.model import CopyKind, CopyLink
+from newsfold.stories import StoryClusterer
+from tests.conftest import make_article
+
+T0 = datetime(2025, 3, 4, 8, 0, tzinfo=UTC)
+STRIKE_A = [
+    "Dockworkers in Port Elsa ended a three-week strike on Monday after union leader Jonas Wik accepted a pay rise.",
+    "The harbour authority said 40 container ships were waiting at anchor outside the Norland port.",
+]
+STRIKE_A_OTHER_OUTLET = [
+    "Port Elsa's docks were busy again on Tuesday as ships queued after union leader Jonas Wik called off the strike.",
+    "Harbour authority figures showed 40 vessels at anchor off the Norland port, waiting to unload.",
+]
+STRIKE_B = [
+    "Dockworkers in Valmora walked out on Friday after talks between the Coastal Workers Union and port operator Baltrade failed.",
+    "Union spokeswoman Ines Mora said the strike would last until Baltrade improved its offer of three percent.",
+]
+
+
+def test_same_event_joins_and_near_miss_event_opens_a_new_story() -> None:
+    clusterer = StoryClusterer()
+    first = clusterer.assign(make_article(STRIKE_A, title="Port Elsa strike ends", published=T0))
+    second = clusterer.assign(
+        make_article(
+            STRIKE_A_OTHER_OUTLET,
+            title="Ships queue as Port Elsa strike ends",
+            url="https://b.example/1",
+            published=T0 + timedelta(hours=5),
+        )
+    )
+    third = clusterer.assign(
+        make_article(
+            STRIKE_B,
+            title="Valmora dockworkers strike",
+            url="https://c.example/2",
+            published=T0 + timedelta(days=200),
+        )
+    )
+    assert first.opened
+    assert not second.opened
+    assert second.story_id == first.story_id
+    assert second.nearest[0].article_id == first.article_id
+    assert third.opened
+    assert third.story_id != first.story_id
+
+
+def test_copy_link_overrides_similarity() -> None:
+    clusterer = StoryClusterer(threshold=0.99)
+    original = make_article(STRIKE_A, published=T0)
+    first = clusterer.assign(original)
+    copy = make_article(STRIKE_B, url="https://copy.example", published=T0)
+    assignment = clusterer.assign(copy, [CopyLink(copy.id, original.id, CopyKind.WIRE_COPY, 0.9)])
+    assert assignment.story_id == first.story_id
+    assert assignment.reason == f"wire_copy of {original.id}"
+
+
+def test_a_quiet_story_stops_attracting_articles() -> None:
+    clusterer = StoryClusterer(window_hours=48)
+    first = clusterer.assign(make_article(STRIKE_A, published=T0))
+    late = clusterer.assign(
+        make_article(STRIKE_A_OTHER_OUTLET, url="https://late.example", published=T0 + timedelta(days=30))
+    )
+    assert late.opened
+    assert late.story_id != first.story_id
+
+
+def test_restore_replays_without_deciding_again() -> None:
+    clusterer = StoryClusterer()
+    clusterer.restore(make_article(STRIKE_A, published=T0), "s-kept")
+    joined = clusterer.assign(make_article(STRIKE_A_OTHER_OUTLET, url="https://b.example", published=T0))
+    assert joined.story_id == "s-kept"
