@@ -50,6 +50,11 @@ _CALL_TO_ACTION = re.compile(
     r"share|install|unlock|continue|read\s+(?:more|also|next|the\s+full)|see\s+(?:more|also)|more\s+from)\b",
     re.IGNORECASE,
 )
+_SELLING = re.compile(
+    r"\b(?:app|apps|subscri\w*|sign(?:ed)?\s+(?:up|in)|newsletter|inbox|member\w*|free|premium|trial|"
+    r"offer|deal|download|click|tap|titles|curated|unlimited|access|account|register)\b",
+    re.IGNORECASE,
+)
 _QUOTE_MARKS = re.compile(r"[\"“”«»]")
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*$")
 _LETTER_OR_DIGIT = re.compile(r"[^\W_]")
@@ -99,7 +104,11 @@ def is_promo(line: str) -> bool:
     """A short line that speaks to the reader or calls them to act: app, paywall, newsletter."""
     if len(words(line)) > 14 or _QUOTE_MARKS.search(line):
         return False
-    return bool(_READER_ADDRESS.search(line) or _CALL_TO_ACTION.match(line))
+    if _CALL_TO_ACTION.match(line):
+        return True
+    # Speaking to the reader is a promo only when it sells something; a question or a
+    # sentence of advice ("Drink during your workout.") is content.
+    return bool(_READER_ADDRESS.search(line)) and not line.rstrip().endswith("?") and bool(_SELLING.search(line))
 
 
 def is_headline_shaped(line: str) -> bool:

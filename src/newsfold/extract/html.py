@@ -40,7 +40,7 @@ def extract_html(body: bytes, *, url: str | None = None) -> HtmlExtraction | Non
     text = data.get("text") or ""
     if not text.strip():
         return None
-    cleaned = clean_text(text, title=_clean(data.get("title")))
+    cleaned = clean_text(text, title=_clean(data.get("title")), layout=False)
     if data.get("author") and not cleaned.authors:
         cleaned.authors = [a.strip() for a in str(data["author"]).split(";") if a.strip()]
     if cleaned.published is None and data.get("date"):

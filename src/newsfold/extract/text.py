@@ -74,13 +74,17 @@ def _is_prose(line: str) -> bool:
     return len(bp.words(line)) >= 8 and bp.ends_sentence(line)
 
 
-def clean_text(text: str, *, title: str | None = None) -> CleanText:
+def clean_text(text: str, *, title: str | None = None, layout: bool = True) -> CleanText:
     """Clean one article's plain text.
 
     Args:
         text: the text as found (may include site chrome around the article).
         title: the headline when the caller already knows it (JSON input, HTML metadata); lines
             repeating it are dropped instead of a headline being guessed.
+        layout: read the header/body/footer layout of pasted text (headline, byline, junk lines
+            around the body, subheadings, trailers).  Off for text a main-content extractor has
+            already cut out of a page: there, short lines are mostly real subheadings and lists,
+            and only the shape rules that hold anywhere (captions, credits, promos ...) apply.
 
     Returns:
         The prose paragraphs and what was read or removed along the way.
@@ -92,14 +96,10 @@ def clean_text(text: str, *, title: str | None = None) -> CleanText:
     _mark_by_shape(lines)
     _mark_repeats(lines)
 
-    prose = [i for i, line in enumerate(lines) if line.reason is None and _is_prose(line.text)]
-    first = prose[0] if prose else len(lines)
-    last = prose[-1] if prose else len(lines) - 1
-    _read_header(lines[:first], result)
-    _read_footer(lines[last + 1 :])
-    for line in lines[first : last + 1]:
-        if line.reason is None and not bp.ends_sentence(line.text):
-            line.reason = "related link" if bp.is_headline_shaped(line.text) else "subheading"
+    if layout:
+        _read_layout(lines, result)
+    else:
+        _drop_title_lines(lines, result.title)
 
     for line in lines:
         if line.reason is None:
@@ -110,6 +110,24 @@ def clean_text(text: str, *, title: str | None = None) -> CleanText:
     if result.title is None and result.paragraphs:
         result.title = _title_from_lead(result.paragraphs[0])
     return result
+
+
+def _read_layout(lines: list[_Line], result: CleanText) -> None:
+    prose = [i for i, line in enumerate(lines) if line.reason is None and _is_prose(line.text)]
+    first = prose[0] if prose else len(lines)
+    last = prose[-1] if prose else len(lines) - 1
+    _read_header(lines[:first], result)
+    _read_footer(lines[last + 1 :])
+    for line in lines[first : last + 1]:
+        if line.reason is None and not bp.ends_sentence(line.text):
+            line.reason = "related link" if bp.is_headline_shaped(line.text) else "subheading"
+
+
+def _drop_title_lines(lines: list[_Line], title: str | None) -> None:
+    known = " ".join((title or "").casefold().split())
+    for line in lines[:3]:
+        if known and " ".join(line.text.casefold().split()) == known:
+            line.reason = "title"
 
 
 def _strip_inline_shortcodes(lines: list[_Line], result: CleanText) -> None:
