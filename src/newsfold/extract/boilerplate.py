@@ -108,7 +108,9 @@ def is_promo(line: str) -> bool:
         return True
     # Speaking to the reader is a promo only when it sells something; a question or a
     # sentence of advice ("Drink during your workout.") is content.
-    return bool(_READER_ADDRESS.search(line)) and not line.rstrip().endswith("?") and bool(_SELLING.search(line))
+    return (
+        bool(_READER_ADDRESS.search(line)) and not line.rstrip().endswith("?") and bool(_SELLING.search(line))
+    )
 
 
 def is_headline_shaped(line: str) -> bool:
