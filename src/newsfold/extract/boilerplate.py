@@ -55,6 +55,7 @@ _SELLING = re.compile(
     r"offer|deal|download|click|tap|titles|curated|unlimited|access|account|register)\b",
     re.IGNORECASE,
 )
+_PROMO_SENTENCE_SPLIT = re.compile(r"(?<=[.!])\s+(?=[A-Z])")
 _QUOTE_MARKS = re.compile(r"[\"“”«»]")
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*$")
 _LETTER_OR_DIGIT = re.compile(r"[^\W_]")
@@ -100,16 +101,30 @@ def ends_sentence(line: str) -> bool:
     return bool(_SENTENCE_END.search(line))
 
 
+def ends_statement(line: str) -> bool:
+    """Ends like a statement; a bare question is how teaser headlines in link lists end."""
+    return bool(_SENTENCE_END.search(line)) and not line.rstrip().endswith("?")
+
+
 def is_promo(line: str) -> bool:
-    """A short line that speaks to the reader or calls them to act: app, paywall, newsletter."""
-    if len(words(line)) > 14 or _QUOTE_MARKS.search(line):
+    """Short sentences that speak to the reader or call them to act: app, paywall, newsletter."""
+    if _QUOTE_MARKS.search(line):
         return False
-    if _CALL_TO_ACTION.match(line):
+    sentences = [s for s in _PROMO_SENTENCE_SPLIT.split(line) if s.strip()]
+    return len(sentences) <= 3 and all(_is_promo_sentence(s) for s in sentences)
+
+
+def _is_promo_sentence(sentence: str) -> bool:
+    if len(words(sentence)) > 14:
+        return False
+    if _CALL_TO_ACTION.match(sentence):
         return True
     # Speaking to the reader is a promo only when it sells something; a question or a
     # sentence of advice ("Drink during your workout.") is content.
     return (
-        bool(_READER_ADDRESS.search(line)) and not line.rstrip().endswith("?") and bool(_SELLING.search(line))
+        bool(_READER_ADDRESS.search(sentence))
+        and not sentence.rstrip().endswith("?")
+        and bool(_SELLING.search(sentence))
     )
 
 

@@ -24,6 +24,7 @@ _DATELINE = re.compile(
 )
 _LEADING_DASH = re.compile(r"^[—–-]{1,2}\s+(?=\S)")
 _BYLINE = re.compile(r"^By\s+(?P<names>[A-Z].{1,120})$")
+_DATE_SEARCH_LINES = 6  # a date prefix may follow a headline, byline and a promo line
 _CONSUMED = "consumed"  # read into a field (date, title) and recorded already
 _NAME_SPLIT = re.compile(r"\s*(?:,|\band\b|&)\s*")
 
@@ -71,7 +72,8 @@ def logical_lines(text: str) -> list[str]:
 
 
 def _is_prose(line: str) -> bool:
-    return len(bp.words(line)) >= 8 and bp.ends_sentence(line)
+    """A line that can bound the body: long enough and closed like a statement."""
+    return len(bp.words(line)) >= 8 and bp.ends_statement(line)
 
 
 def clean_text(text: str, *, title: str | None = None, layout: bool = True) -> CleanText:
@@ -140,7 +142,7 @@ def _strip_inline_shortcodes(lines: list[_Line], result: CleanText) -> None:
 
 def _take_leading_date(lines: list[_Line], result: CleanText) -> None:
     """A date before everything else ("date 2022-09-08 The United States ...") is the publication date."""
-    for line in lines[:3]:
+    for line in lines[:_DATE_SEARCH_LINES]:
         published, rest = split_date_prefix(line.text)
         if published is not None:
             result.published = published
