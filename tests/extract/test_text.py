@@ -49,6 +49,10 @@ def test_captions(line: str) -> None:
         ("Get all your news in one place.", "promo"),
         ("Sign up to read this article", "promo"),
         ("Download the app", "promo"),
+        (
+            "You have read 2 of your 3 free articles this month. Subscribe to Premium for unlimited access.",
+            "promo",
+        ),
     ],
 )
 def test_other_shapes(line: str, reason: str) -> None:
@@ -153,3 +157,27 @@ def test_nothing_is_lost_silently(lines: list[str]) -> None:
     kept_words = set(re.findall(r"\w+", kept))
     for word in re.findall(r"\w+", text):
         assert word in kept_words or not word.strip(), word
+
+
+def test_teaser_questions_in_a_link_list_are_trailer() -> None:
+    text = "\n\n".join(
+        [
+            "Ships return to Port Elsa",
+            *PROSE,
+            "Related Articles",
+            "Strike talks collapse in Valmora",
+            "Opinion: Who checks the cranes we rely on every single day?",
+        ]
+    )
+    cleaned = clean_text(text)
+    assert cleaned.paragraphs == PROSE
+    assert {r.reason for r in cleaned.removed} == {"trailer"}
+
+
+def test_date_prefix_after_byline_and_promo() -> None:
+    cleaned = clean_text(
+        f"Ships return\n\nBy Ana Kovač\n\nAlready a member? Sign in here\n\ndate 2025-08-11 {PROSE[0]}"
+    )
+    assert cleaned.published is not None
+    assert cleaned.published.date().isoformat() == "2025-08-11"
+    assert cleaned.paragraphs == [PROSE[0]]
