@@ -82,3 +82,12 @@ def test_missing_story_is_a_clear_error(tmp_path: Path) -> None:
 def test_missing_path_is_reported(tmp_path: Path) -> None:
     report = json.loads(run(tmp_path / "n.db", "ingest", "--json", str(tmp_path / "absent")).output)
     assert report["skipped"][0]["reason"] == "no such file or folder"
+
+
+def test_demo_never_replaces_a_named_database_silently(tmp_path: Path) -> None:
+    db = tmp_path / "mine.db"
+    db.write_bytes(b"precious")
+    result = CliRunner().invoke(cli, ["--db", str(db), "demo"])
+    assert result.exit_code == 1
+    assert "--replace" in result.output
+    assert db.read_bytes() == b"precious"

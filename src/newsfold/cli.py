@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+from platformdirs import user_data_dir
 
 from newsfold.config import Settings
 from newsfold.model import StoryMember, StorySummary
@@ -245,19 +246,23 @@ def demo_corpus() -> Path:
 
 @cli.command()
 @click.option("--json", "as_json", is_flag=True, help="Print the ingest summary and stories as JSON.")
+@click.option("--replace", is_flag=True, help="With --db: replace that database if it already exists.")
 @click.pass_context
-def demo(ctx: click.Context, as_json: bool) -> None:
+def demo(ctx: click.Context, as_json: bool, replace: bool) -> None:
     """Ingest the bundled demo corpus into a fresh database and list its stories.
 
-    Without ``--db`` the demo gets its own ``demo.db`` beside the default store, so it never
-    mixes with (or wipes) your real articles.
+    Without ``--db`` the demo gets its own ``demo.db`` beside the default store, recreated on
+    every run, so it never mixes with your real articles.  A database named with ``--db`` is
+    only replaced when ``--replace`` says so.
     """
-    url: str = ctx.obj["db"]
+    explicit = ctx.parent is not None and ctx.parent.params.get("db") is not None
+    url: str = ctx.obj["db"] if explicit else _database_url(str(Path(user_data_dir("newsfold")) / "demo.db"))
     path = Path(url.removeprefix("sqlite:///")) if url.startswith("sqlite:///") else None
-    if ctx.parent is not None and ctx.parent.params.get("db") is None and path is not None:
-        path = path.with_name("demo.db")
-        url = f"sqlite:///{path}"
-    if path is not None:
+    if path is not None and path.exists():
+        if explicit and not replace:
+            raise click.ClickException(
+                f"{path} already exists; pass --replace to rebuild it with the demo corpus"
+            )
         for suffix in ("", "-wal", "-shm"):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
     with open_store(url) as store:
@@ -265,17 +270,13 @@ def demo(ctx: click.Context, as_json: bool) -> None:
         found = store.stories()
     if as_json:
         _echo_json(
-            {
-                "database": url,
-                "ingest": report.as_dict(),
-                "stories": [_summary_json(s) for s in found],
-            }
+            {"database": url, "ingest": report.as_dict(), "stories": [_summary_json(s) for s in found]}
         )
         return
     _print_report(report, False)
     click.echo(f"database: {url}\n")
     _print_story_table(found)
-    click.echo("\nNext: newsfold --db " + (str(path) if path else url) + " story ID")
+    click.echo(f"\nNext: newsfold --db {path or url} story ID")
 
 
 def main() -> None:

@@ -11,9 +11,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import trafilatura
+from lxml.html import HtmlElement
+from trafilatura.utils import load_html
 
 from newsfold.extract.dates import DATE_PATTERN, parse_date_match
 from newsfold.extract.text import CleanText, clean_text
+from newsfold.model import parse_timestamp
 
 
 @dataclass(slots=True)
@@ -26,8 +29,12 @@ class HtmlExtraction:
 
 def extract_html(body: bytes, *, url: str | None = None) -> HtmlExtraction | None:
     """Main text and metadata of a page, or ``None`` when the page holds no article text."""
+    tree = load_html(body)
+    if tree is None:
+        return None
+    stamped = _published_time(tree)
     document = trafilatura.bare_extraction(
-        body,
+        tree,
         url=url,
         with_metadata=True,
         include_comments=False,
@@ -43,6 +50,7 @@ def extract_html(body: bytes, *, url: str | None = None) -> HtmlExtraction | Non
     cleaned = clean_text(text, title=_clean(data.get("title")), layout=False)
     if data.get("author") and not cleaned.authors:
         cleaned.authors = [a.strip() for a in str(data["author"]).split(";") if a.strip()]
+    cleaned.published = cleaned.published or stamped
     if cleaned.published is None and data.get("date"):
         match = DATE_PATTERN.search(str(data["date"]))
         published: datetime | None = parse_date_match(match) if match else None
@@ -60,3 +68,24 @@ def _clean(value: object) -> str | None:
         return None
     text = " ".join(str(value).split())
     return text or None
+
+
+_PUBLISHED_XPATH = (
+    "//meta[@property='article:published_time' or @name='article:published_time' "
+    "or @itemprop='datePublished' or @name='pubdate' or @name='publish-date']/@content"
+    " | //*[@itemprop='datePublished']/@datetime | //article//time/@datetime"
+)
+
+
+def _published_time(tree: HtmlElement) -> datetime | None:
+    """The page's own publication timestamp, to the minute.
+
+    trafilatura's date finder returns the day only; which of two copies came first often
+    depends on the hour, so a full timestamp in the page's metadata is read here first.
+    """
+    for value in tree.xpath(_PUBLISHED_XPATH):
+        if "T" in str(value) or ":" in str(value):
+            parsed = parse_timestamp(str(value))
+            if parsed is not None:
+                return parsed
+    return None

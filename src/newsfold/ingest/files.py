@@ -22,11 +22,10 @@ import json
 import zlib
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any
 
-from newsfold.model import DocumentKind, RawDocument, Skipped
+from newsfold.model import DocumentKind, RawDocument, Skipped, parse_timestamp
 
 TEXT_SUFFIXES = (".txt",)
 HTML_SUFFIXES = (".html", ".htm")
@@ -183,19 +182,3 @@ def _json_object(origin: str, record: Any, fetched: datetime) -> RawDocument | S
 
 def _optional_str(value: Any) -> str | None:
     return value.strip() or None if isinstance(value, str) else None
-
-
-def parse_timestamp(value: str) -> datetime | None:
-    """ISO 8601 or RFC 2822 → aware datetime (naive values are taken as UTC)."""
-    value = value.strip()
-    parsed: datetime | None
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        try:
-            parsed = parsedate_to_datetime(value)
-        except (TypeError, ValueError, IndexError):
-            return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    return parsed

@@ -152,7 +152,8 @@ class Store:
             titled = [m for m in members if not m.title.endswith("…") and m.title != "(untitled)"] or members
             outlets = {m.outlet or f"?{m.id}" for m in members}
             published = [m.published for m in members if m.published]
-            activity = max(m.published or m.ingested_at for m in members)
+            # newest publication; ingest time only stands in when no member has a date
+            activity = max(published) if published else max(m.ingested_at for m in members)
             row = {
                 "title": titled[0].title,
                 "article_count": len(members),
