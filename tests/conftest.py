@@ -37,7 +37,7 @@ def make_article(
     body = "\n\n".join(paragraphs)
     digest = text_hash(body)
     return Article(
-        id=article_id(url, digest),
+        id=article_id(url, url or digest),
         origin=url or "test",
         title=title,
         paragraphs=paragraphs,

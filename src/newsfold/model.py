@@ -189,13 +189,14 @@ def text_hash(text: str) -> str:
     return hashlib.sha256(normalise_text(text).encode("utf-8")).hexdigest()
 
 
-def article_id(url: str | None, text_digest: str) -> str:
-    """Stable article id: from the URL when there is one, else from the text.
+def article_id(url: str | None, origin: str) -> str:
+    """Stable article id: from the URL when there is one, else from where the input came from.
 
-    Re-ingesting the same page or file therefore lands on the same id, which is what makes
-    ingestion idempotent.
+    Re-ingesting the same page, file or JSONL line therefore lands on the same id, which is what
+    makes ingestion idempotent.  The same text at two places is two articles, linked as
+    duplicates by the copies stage, so a second outlet carrying a story is never lost.
     """
-    key = f"url:{url}" if url else f"text:{text_digest}"
+    key = f"url:{url}" if url else f"origin:{origin}"
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
 
 

@@ -53,7 +53,7 @@ def _article(
         return Skipped(raw.origin, f"no article text: {len(body)} characters of prose after cleaning")
     digest = text_hash(body)
     return Article(
-        id=article_id(url, digest),
+        id=article_id(url, raw.origin),
         origin=raw.origin,
         title=cleaned.title or "(untitled)",
         paragraphs=cleaned.paragraphs,

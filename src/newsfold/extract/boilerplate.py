@@ -52,8 +52,12 @@ _CALL_TO_ACTION = re.compile(
 )
 _SELLING = re.compile(
     r"\b(?:app|apps|subscri\w*|sign(?:ed)?\s+(?:up|in)|newsletter|inbox|member\w*|free|premium|trial|"
-    r"offer|deal|download|click|tap|titles|curated|unlimited|access|account|register)\b",
+    r"offer|deal|download|click|tap|titles|curated|unlimited|access|account|register(?:ed)?)\b",
     re.IGNORECASE,
+)
+_ATTRIBUTION = re.compile(r"\b(?:said|says|told|according to|announced|added)\b", re.IGNORECASE)
+_COUNTER = re.compile(
+    r"^\d[\d,.]*\s*[kKmM]?\s+(?:comments?|shares?|replies|reactions?|views?|likes?)$", re.IGNORECASE
 )
 _PROMO_SENTENCE_SPLIT = re.compile(r"(?<=[.!])\s+(?=[A-Z])")
 _QUOTE_MARKS = re.compile(r"[\"“”«»]")
@@ -111,21 +115,22 @@ def is_promo(line: str) -> bool:
     if _QUOTE_MARKS.search(line):
         return False
     sentences = [s for s in _PROMO_SENTENCE_SPLIT.split(line) if s.strip()]
-    return len(sentences) <= 3 and all(_is_promo_sentence(s) for s in sentences)
-
-
-def _is_promo_sentence(sentence: str) -> bool:
-    if len(words(sentence)) > 14:
-        return False
-    if _CALL_TO_ACTION.match(sentence):
+    if not sentences or len(sentences) > 3 or _ATTRIBUTION.search(line):
+        return False  # reported speech is reporting, whoever it addresses
+    if any(len(words(s)) > 14 or s.rstrip().endswith("?") for s in sentences):
+        return False  # a question or a long sentence is content, not a button
+    if all(_CALL_TO_ACTION.match(s) for s in sentences):
         return True
-    # Speaking to the reader is a promo only when it sells something; a question or a
-    # sentence of advice ("Drink during your workout.") is content.
-    return (
-        bool(_READER_ADDRESS.search(sentence))
-        and not sentence.rstrip().endswith("?")
-        and bool(_SELLING.search(sentence))
+    # Speaking to the reader is a promo only when the block also sells something:
+    # "Drink during your workout." is advice, "Free for registered readers." is a sign-up box.
+    return bool(_READER_ADDRESS.search(line) or _CALL_TO_ACTION.match(sentences[0])) and bool(
+        _SELLING.search(line)
     )
+
+
+def is_widget(line: str) -> bool:
+    """A counter left behind by a page widget: "42 comments", "1.2k shares"."""
+    return bool(_COUNTER.match(line))
 
 
 def is_headline_shaped(line: str) -> bool:
@@ -151,4 +156,6 @@ def line_reason(line: str) -> str | None:
         return "caption"
     if is_promo(line):
         return "promo"
+    if is_widget(line):
+        return "widget"
     return None

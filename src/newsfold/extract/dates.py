@@ -35,7 +35,8 @@ DATE_PATTERN = re.compile(rf"(?:{_ISO}|{_MDY}|{_DMY})", re.IGNORECASE)
 _WEEKDAY = r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?"
 DATE_LINE = re.compile(
     rf"^\s*(?:(?:date|published|posted|updated)\s*:?\s*)?{_WEEKDAY}{DATE_PATTERN.pattern}"
-    r"(?:\s*(?:at\s+)?\d{1,2}:\d{2}(?:\s*[ap]\.?m\.?)?(?:\s*[A-Z]{2,4})?)?\s*",
+    r"(?:,?\s*(?:at\s+)?(?P<hour>\d{1,2})[:.](?P<minute>\d{2})(?:\s*(?P<ampm>[ap])\.?m\.?)?"
+    r"(?:\s*(?-i:UTC|GMT|[A-Z]{2,4}\b))?)?\s*",
     re.IGNORECASE,
 )
 
@@ -69,4 +70,11 @@ def split_date_prefix(line: str) -> tuple[datetime | None, str]:
     # when it stands alone or is followed by a sentence that starts afresh.
     if rest and not (rest[:1].isupper() or rest[:1] in "\"'“‘("):
         return None, line
-    return parse_date_match(match), rest.strip()
+    published = parse_date_match(match)
+    if published is not None and match.group("hour"):
+        hour = int(match.group("hour")) % 12 if match.group("ampm") else int(match.group("hour"))
+        if (match.group("ampm") or "").lower() == "p":
+            hour += 12
+        if hour < 24 and int(match.group("minute")) < 60:
+            published = published.replace(hour=hour, minute=int(match.group("minute")))
+    return published, rest.strip()

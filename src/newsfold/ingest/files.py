@@ -48,6 +48,7 @@ def iter_input_files(paths: Iterable[Path]) -> Iterator[Path | Skipped]:
     dropped a ``.pdf`` in the folder learns why it was not read.
     """
     for path in paths:
+        path = path.resolve()  # an article's identity must not depend on the working directory
         if path.is_dir():
             for child in sorted(path.rglob("*")):
                 if child.is_file() and not any(p.startswith(".") for p in child.relative_to(path).parts):
