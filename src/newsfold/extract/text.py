@@ -98,10 +98,17 @@ def clean_text(text: str, *, title: str | None = None, layout: bool = True) -> C
     _mark_by_shape(lines)
     _mark_repeats(lines)
 
-    if layout:
+    has_prose = any(line.reason is None and _is_prose(line.text) for line in lines)
+    if layout and has_prose:
         _read_layout(lines, result)
     else:
+        # no body to anchor a layout on (a snippet, a truncated text): keep what is not
+        # boilerplate by shape rather than guess a header and footer that are not there
         _drop_title_lines(lines, result.title)
+    if all(line.reason is not None for line in lines):
+        for line in lines:
+            if line.reason == "title":
+                line.reason = None  # the text is its headline only: keep it as the text
 
     for line in lines:
         if line.reason is None:
@@ -116,8 +123,7 @@ def clean_text(text: str, *, title: str | None = None, layout: bool = True) -> C
 
 def _read_layout(lines: list[_Line], result: CleanText) -> None:
     prose = [i for i, line in enumerate(lines) if line.reason is None and _is_prose(line.text)]
-    first = prose[0] if prose else len(lines)
-    last = prose[-1] if prose else len(lines) - 1
+    first, last = prose[0], prose[-1]
     _read_header(lines[:first], result)
     _read_footer(lines[last + 1 :])
     for line in lines[first : last + 1]:
