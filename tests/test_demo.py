@@ -121,14 +121,16 @@ def test_stories_match_gold_events(demo_store: Any) -> None:
 def test_copies_are_linked_to_their_original(demo_store: Any) -> None:
     stored = _stored_by_origin(demo_store)
     docs = [d for d in gold_documents() if d["relation"] in {"wire_copy", "edited_copy"}]
-    linked = 0
+    linked = directed = 0
     for doc in docs:
         copy = stored[_origin(doc)][0]
         original = stored[_origin({"file": doc["copy_of"]})][0]
         pairs = {(link.article_id, link.original_id) for link in demo_store.copy_links([copy.id])}
         linked += (copy.id, original.id) in pairs or (original.id, copy.id) in pairs
-    print(f"copy pairs linked {linked}/{len(docs)}")
+        directed += (copy.id, original.id) in pairs
+    print(f"copy pairs linked {linked}/{len(docs)}, pointing at the right original {directed}/{len(docs)}")
     assert linked / len(docs) >= FLOORS["demo_copy_pairs_linked"]
+    assert directed / len(docs) >= FLOORS["demo_copy_direction"]
 
 
 def test_demo_command(tmp_path: Path) -> None:

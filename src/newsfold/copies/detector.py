@@ -16,11 +16,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime
 
 from datasketch import MinHashLSH
 
 from newsfold.copies.fingerprints import Fingerprint, fingerprint
+from newsfold.copies.lineage import Side, credit, newcomer_is_original
 from newsfold.model import Article, CopyKind, CopyLink
 
 MIN_SHARED_SENTENCES = 2
@@ -31,8 +31,7 @@ _LSH_CANDIDATE_THRESHOLD = 0.5
 @dataclass(slots=True)
 class _Seen:
     fingerprint: Fingerprint
-    published: datetime | None
-    order: int
+    side: Side
 
 
 class CopyDetector:
@@ -54,7 +53,7 @@ class CopyDetector:
         if article.id in self._seen:
             return
         fp = fp or fingerprint(article, self.num_perm)
-        self._seen[article.id] = _Seen(fp, article.published, len(self._seen))
+        self._seen[article.id] = _Seen(fp, _side(article, fp))
         self._by_text.setdefault(fp.text_hash, article.id)
         for digest in set(fp.sentence_hashes):
             self._by_sentence[digest].add(article.id)
@@ -122,16 +121,11 @@ class CopyDetector:
         score: float,
         evidence: tuple[str, ...],
     ) -> CopyLink:
-        """Point the link from the copy to the original.
-
-        The earlier-published side is the original; without both dates, the longer text is (a
-        republisher trims a wire story, it rarely adds to it); on a tie, the one seen first.
-        """
-        other = self._seen[other_id]
-        if article.published is not None and other.published is not None:
-            newcomer_is_original = article.published < other.published
-        else:
-            newcomer_is_original = fp.word_count > other.fingerprint.word_count
-        if newcomer_is_original:
+        """Point the link from the copy to the original (see :mod:`newsfold.copies.lineage`)."""
+        if newcomer_is_original(_side(article, fp), self._seen[other_id].side):
             return CopyLink(other_id, article.id, kind, score, evidence)
         return CopyLink(article.id, other_id, kind, score, evidence)
+
+
+def _side(article: Article, fp: Fingerprint) -> Side:
+    return Side(article.published, fp.word_count, credit(article))
