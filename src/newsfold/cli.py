@@ -50,8 +50,8 @@ def _echo_json(data: Any) -> None:
 @click.group()
 @click.option(
     "--db",
-    envvar="NEWSFOLD_DB",
-    help="Store: a SQLite file path or a SQLAlchemy URL. Default: newsfold.db in your data folder.",
+    help="Store: a SQLite file path or a SQLAlchemy URL. Default: $NEWSFOLD_DATABASE_URL, "
+    "else newsfold.db in your data folder.",
 )
 @click.version_option(package_name="newsfold")
 @click.pass_context
@@ -119,17 +119,9 @@ def stories(ctx: click.Context, limit: int | None, as_json: bool) -> None:
     """List stories, newest activity first."""
     with _open(ctx) as store:
         found = store.stories(limit=limit)
-        members = {s.id: store.story(s.id) for s in found} if as_json else {}
+        members = store.story_article_ids([s.id for s in found]) if as_json else {}
     if as_json:
-        _echo_json(
-            [
-                {
-                    **_summary_json(s),
-                    "article_ids": [m.article_id for m in (members[s.id] or (s, []))[1]],
-                }
-                for s in found
-            ]
-        )
+        _echo_json([{**_summary_json(s), "article_ids": members.get(s.id, [])} for s in found])
         return
     if not found:
         click.echo("No stories yet. Try: newsfold ingest PATH  (or newsfold demo)")

@@ -197,6 +197,19 @@ class Store:
             CopyLink(r.article_id, r.original_id, CopyKind(r.kind), r.score, tuple(r.evidence)) for r in rows
         ]
 
+    def story_article_ids(self, story_ids: list[str]) -> dict[str, list[str]]:
+        """Member article ids of each story, in publication order."""
+        found: dict[str, list[str]] = {story_id: [] for story_id in story_ids}
+        with self.engine.connect() as connection:
+            rows = connection.execute(
+                sa.select(articles.c.story_id, articles.c.id)
+                .where(articles.c.story_id.in_(story_ids))
+                .order_by(articles.c.published.is_(None), articles.c.published, articles.c.seq)
+            )
+            for story_id, article_id in rows:
+                found[story_id].append(article_id)
+        return found
+
     def stories(self, limit: int | None = None, offset: int = 0) -> list[StorySummary]:
         """Stories, newest activity first."""
         query = sa.select(stories).order_by(stories.c.last_activity.desc(), stories.c.id).offset(offset)
