@@ -91,3 +91,12 @@ def test_demo_never_replaces_a_named_database_silently(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "--replace" in result.output
     assert db.read_bytes() == b"precious"
+
+
+def test_top_stories_count_independent_sources(tmp_path: Path, seeds_dir: Path) -> None:
+    db = tmp_path / "n.db"
+    run(db, "ingest", "-q", str(seeds_dir))
+    (top,) = json.loads(run(db, "stories", "--top", "--json").output)
+    assert top["articles"] == 5
+    # 003 copies 001; 000 rewrites the same AP text, which rewrite detection (copies issue) will fold
+    assert top["independent_sources"] == 4

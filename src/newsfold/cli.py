@@ -16,7 +16,10 @@ from platformdirs import user_data_dir
 from newsfold.config import Settings
 from newsfold.model import StoryMember, StorySummary
 from newsfold.pipeline import Engine, IngestReport
+from newsfold.rank import rank_stories
 from newsfold.store import Store, open_store
+
+TOP_CANDIDATES = 500  # the most recently active stories are the only front-page candidates
 
 
 def _database_url(value: str | None) -> str:
@@ -113,10 +116,14 @@ def _summary_json(story: StorySummary) -> dict[str, Any]:
 
 @cli.command()
 @click.option("--limit", "-n", type=int, default=None, help="Show at most N stories.")
+@click.option("--top", is_flag=True, help="Front-page order: independent sources, recency, growth.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_context
-def stories(ctx: click.Context, limit: int | None, as_json: bool) -> None:
-    """List stories, newest activity first."""
+def stories(ctx: click.Context, limit: int | None, top: bool, as_json: bool) -> None:
+    """List stories, newest activity first (or in front-page order with --top)."""
+    if top:
+        _top_stories(ctx, limit or 20, as_json)
+        return
     with _open(ctx) as store:
         found = store.stories(limit=limit)
         members = store.story_article_ids([s.id for s in found]) if as_json else {}
@@ -127,6 +134,31 @@ def stories(ctx: click.Context, limit: int | None, as_json: bool) -> None:
         click.echo("No stories yet. Try: newsfold ingest PATH  (or newsfold demo)")
         return
     _print_story_table(found)
+
+
+def _top_stories(ctx: click.Context, limit: int, as_json: bool) -> None:
+    with _open(ctx) as store:
+        candidates = store.stories(limit=TOP_CANDIDATES)
+        ranked = rank_stories(found for s in candidates if (found := store.story(s.id)) is not None)[:limit]
+    if as_json:
+        _echo_json(
+            [
+                {
+                    **_summary_json(r.story),
+                    "score": round(r.score, 4),
+                    "independent_sources": r.independent_sources,
+                    "recent_articles": r.recent_articles,
+                }
+                for r in ranked
+            ]
+        )
+        return
+    click.echo(f"{'story':<14} {'score':>5} {'indep':>5} {'arts':>4}  {'last activity':<16}  title")
+    for r in ranked:
+        click.echo(
+            f"{r.story.id:<14} {r.score:5.2f} {r.independent_sources:>5} {r.story.article_count:>4}  "
+            f"{_when(r.story.last_activity):<16}  {r.story.title}"
+        )
 
 
 def _print_story_table(found: list[StorySummary]) -> None:
