@@ -30,7 +30,9 @@ class IngestReport:
     read: int = 0
     new: int = 0
     duplicates: int = 0
+    """New articles whose text exactly duplicates a stored one."""
     copies: int = 0
+    """New articles that share text with a stored one (either side may be the original)."""
     unchanged: int = 0
     skipped: list[Skipped] = field(default_factory=list)
     warnings: list[Skipped] = field(default_factory=list)
@@ -143,10 +145,10 @@ class Engine:
             batch.articles.append((article, assignment))
             batch.links.extend(links)
             report.new += 1
-            own = [link for link in links if link.article_id == article.id]
-            if any(link.kind is CopyKind.DUPLICATE for link in own):
+            # a link may point either way (the newcomer can be the original of an earlier copy)
+            if any(link.kind is CopyKind.DUPLICATE for link in links):
                 report.duplicates += 1
-            elif own:
+            elif links:
                 report.copies += 1
             report.stories_touched.add(assignment.story_id)
             report.stories_opened += assignment.opened

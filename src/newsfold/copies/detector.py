@@ -25,6 +25,7 @@ from newsfold.model import Article, CopyKind, CopyLink
 
 MIN_SHARED_SENTENCES = 2
 MIN_SHARED_SHARE = 0.3
+MIN_SHARED_SHARE_OF_SEVERAL = 0.2
 _LSH_CANDIDATE_THRESHOLD = 0.5
 
 
@@ -100,7 +101,11 @@ class CopyDetector:
             return None
         smaller = max(1, min(len(set(fp.sentence_hashes)), len(set(other.sentence_hashes))))
         share = len(shared) / smaller
-        if len(shared) >= MIN_SHARED_SENTENCES or share >= MIN_SHARED_SHARE:
+        # two shared sentences make a copy only when they are a fair part of the shorter text:
+        # a press release's "About us" paragraph or a shared footer is not a republication
+        if (
+            len(shared) >= MIN_SHARED_SENTENCES and share >= MIN_SHARED_SHARE_OF_SEVERAL
+        ) or share >= MIN_SHARED_SHARE:
             evidence = tuple(s for s, h in zip(fp.sentences, fp.sentence_hashes, strict=True) if h in shared)
             return self._link(
                 article,
