@@ -88,3 +88,21 @@ def test_any_text_fingerprints_and_compares(paragraphs: list[str]) -> None:
         link.kind is CopyKind.DUPLICATE
         for link in detector.links(make_article(paragraphs, url="https://d.example"))
     )
+
+
+def test_a_shared_about_us_paragraph_is_not_a_copy() -> None:
+    about = [
+        "Harbourline is a savings bank founded in 1871 that serves two million customers across the north of England.",
+        "Its headquarters are in Leeds, where it employs some 4,000 people in branches, call centres and offices.",
+    ]
+    first = [
+        f"Harbourline said on Monday that mortgage lending in quarter {i} grew by {i + 3} percent over the year."
+        for i in range(8)
+    ]
+    second = [
+        f"The bank will close {i + 10} branches in market town number {i} next spring to cut costs, managers said."
+        for i in range(8)
+    ]
+    detector = CopyDetector()
+    detector.links(make_article([*first, *about], url="https://h.example/1"))
+    assert detector.links(make_article([*second, *about], url="https://h.example/2")) == []

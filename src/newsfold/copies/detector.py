@@ -26,6 +26,7 @@ from newsfold.model import Article, CopyKind, CopyLink
 MIN_SHARED_SENTENCES = 2
 MIN_SHARED_SHARE = 0.3
 MIN_SHARED_SHARE_OF_SEVERAL = 0.2
+EDITED_JACCARD = 0.3
 _LSH_CANDIDATE_THRESHOLD = 0.5
 
 
@@ -101,10 +102,12 @@ class CopyDetector:
             return None
         smaller = max(1, min(len(set(fp.sentence_hashes)), len(set(other.sentence_hashes))))
         share = len(shared) / smaller
-        # two shared sentences make a copy only when they are a fair part of the shorter text:
-        # a press release's "About us" paragraph or a shared footer is not a republication
+        # two shared sentences make a copy only when they are a fair part of the shorter text or
+        # the rest is a light edit of the other (word shingles still overlap): a press release's
+        # "About us" paragraph or a shared footer is not a republication
+        several = len(shared) >= MIN_SHARED_SENTENCES
         if (
-            len(shared) >= MIN_SHARED_SENTENCES and share >= MIN_SHARED_SHARE_OF_SEVERAL
+            several and (share >= MIN_SHARED_SHARE_OF_SEVERAL or jaccard >= EDITED_JACCARD)
         ) or share >= MIN_SHARED_SHARE:
             evidence = tuple(s for s, h in zip(fp.sentences, fp.sentence_hashes, strict=True) if h in shared)
             return self._link(
