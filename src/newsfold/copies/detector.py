@@ -25,7 +25,6 @@ from newsfold.model import Article, CopyKind, CopyLink
 
 MIN_SHARED_SENTENCES = 2
 MIN_SHARED_SHARE = 0.3
-MIN_SHARED_SHARE_OF_SEVERAL = 0.2
 EDITED_JACCARD = 0.3
 _LSH_CANDIDATE_THRESHOLD = 0.5
 
@@ -102,13 +101,11 @@ class CopyDetector:
             return None
         smaller = max(1, min(len(set(fp.sentence_hashes)), len(set(other.sentence_hashes))))
         share = len(shared) / smaller
-        # two shared sentences make a copy only when they are a fair part of the shorter text or
-        # the rest is a light edit of the other (word shingles still overlap): a press release's
-        # "About us" paragraph or a shared footer is not a republication
+        # shared sentences make a copy when they are a fair part of the shorter text, or when two
+        # or more are shared and the rest is a light edit of the other (word shingles still
+        # overlap); a press release's "About us" paragraph or a shared footer is neither
         several = len(shared) >= MIN_SHARED_SENTENCES
-        if (
-            several and (share >= MIN_SHARED_SHARE_OF_SEVERAL or jaccard >= EDITED_JACCARD)
-        ) or share >= MIN_SHARED_SHARE:
+        if share >= MIN_SHARED_SHARE or (several and jaccard >= EDITED_JACCARD):
             evidence = tuple(s for s, h in zip(fp.sentences, fp.sentence_hashes, strict=True) if h in shared)
             return self._link(
                 article,
