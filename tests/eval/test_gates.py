@@ -10,6 +10,7 @@ import json
 from pathlib import Path
 
 from eval import extraction_aeb, stories_ecbplus
+from newsfold.config import Settings
 from tests.conftest import shared_path
 
 FLOORS = json.loads((Path(__file__).parents[1] / "quality_floors.json").read_text())
@@ -18,7 +19,9 @@ FLOORS = json.loads((Path(__file__).parents[1] / "quality_floors.json").read_tex
 def test_ecbplus_slice_clustering() -> None:
     path = shared_path("data", "ecbplus", "ecbplus_dev.jsonl")
     rows = [r for r in stories_ecbplus.load(path, "all") if r["topic"] <= 6]
-    result = stories_ecbplus.cluster(rows, stories_ecbplus.extract_all(rows), threshold=0.3)
+    result = stories_ecbplus.cluster(
+        rows, stories_ecbplus.extract_all(rows), threshold=Settings().story_threshold
+    )
     print(f"ECB+ topics 1-6: B3 F1 {result['f1']:.3f}")
     assert result["f1"] >= FLOORS["ecbplus_slice_bcubed_f1"]
 

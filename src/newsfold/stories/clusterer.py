@@ -30,10 +30,10 @@ from newsfold.stories.features import (
     tfidf,
 )
 
-TOP_TERMS = 40
+TOP_TERMS = 100
 MAX_POSTINGS_WALKED = 400
-TEXT_MEMBER_WEIGHT = 0.45
-TEXT_CENTROID_WEIGHT = 0.35
+TEXT_MEMBER_WEIGHT = 0.30
+TEXT_CENTROID_WEIGHT = 0.50
 ENTITY_WEIGHT = 0.20
 BACKGROUND_PSEUDO_DOCUMENTS = 100
 
@@ -55,7 +55,7 @@ def story_id_for(article_id: str) -> str:
 class StoryClusterer:
     """Assigns articles to stories as they stream in; state can be rebuilt with :meth:`restore`."""
 
-    def __init__(self, *, threshold: float = 0.3, window_hours: float = 24 * 7) -> None:
+    def __init__(self, *, threshold: float = 0.25, window_hours: float = 24 * 7) -> None:
         self.threshold = threshold
         self.window_hours = window_hours
         self._documents = 0
