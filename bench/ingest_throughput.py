@@ -49,6 +49,8 @@ def _variant(body: bytes, repetition: int) -> bytes:
     if repetition == 0:
         return body
     tag = b"q" + _suffix(repetition)
+    # canonical URLs too: a page keeps its identity by URL, and a repetition is a new page
+    body = body.replace(b".example/", b".example/" + tag + b"/")
     return _CAPITALISED.sub(lambda m: m.group(1) + tag, body)
 
 

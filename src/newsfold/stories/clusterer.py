@@ -42,6 +42,9 @@ BACKGROUND_PSEUDO_DOCUMENTS = 100
 class _StoryState:
     members: list[str] = field(default_factory=list)
     centroid: dict[str, float] = field(default_factory=lambda: defaultdict(float))
+    centroid_norm: float = (
+        1.0  # kept with the centroid: candidates are scored far more often than stories grow
+    )
     entity_counts: Counter[str] = field(default_factory=Counter)
     first_seen: datetime | None = None
     last_seen: datetime | None = None
@@ -146,7 +149,7 @@ class StoryClusterer:
             members.sort(key=lambda m: -m[1])
             score = (
                 TEXT_MEMBER_WEIGHT * members[0][1]
-                + TEXT_CENTROID_WEIGHT * _centroid_cosine(vector, state.centroid)
+                + TEXT_CENTROID_WEIGHT * cosine(vector, state.centroid) / state.centroid_norm
                 + ENTITY_WEIGHT * self._entity_share(features, state)
             ) * (1.0 - 0.3 * distance / self.window_hours)
             if score > best[1]:
@@ -177,14 +180,10 @@ class StoryClusterer:
         for term, weight in vector.items():
             state.centroid[term] += weight
             self._postings[term].append(article.id)
+        state.centroid_norm = math.sqrt(sum(w * w for w in state.centroid.values())) or 1.0
         state.entity_counts.update(features.entity_counts.keys())
         if article.published is not None:
             state.first_seen = min(filter(None, (state.first_seen, article.published)))
             state.last_seen = max(filter(None, (state.last_seen, article.published)))
         self._vectors[article.id] = vector
         self._story_of[article.id] = story
-
-
-def _centroid_cosine(vector: dict[str, float], centroid: dict[str, float]) -> float:
-    norm = math.sqrt(sum(w * w for w in centroid.values())) or 1.0
-    return cosine(vector, centroid) / norm
