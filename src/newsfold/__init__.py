@@ -12,8 +12,9 @@ from newsfold.model import (
     CopyLink,
     RawDocument,
     Skipped,
-    Story,
     StoryAssignment,
+    StoryMember,
+    StorySummary,
 )
 from newsfold.pipeline import Engine, IngestReport
 from newsfold.store import Store, open_store
@@ -28,7 +29,8 @@ __all__ = [
     "Settings",
     "Skipped",
     "Store",
-    "Story",
     "StoryAssignment",
+    "StoryMember",
+    "StorySummary",
     "open_store",
 ]

@@ -2,7 +2,8 @@
 
 Stages exchange only these objects: ``ingest`` yields :class:`RawDocument`, ``extract`` turns each
 into an :class:`Article`, ``copies`` links articles with :class:`CopyLink`, ``stories`` assigns each
-article to a :class:`Story` and records why in a :class:`StoryAssignment`.  Nothing here knows how
+article to a story and records why in a :class:`StoryAssignment`; the store lists stories as
+:class:`StorySummary` with :class:`StoryMember` rows.  Nothing here knows how
 it is stored or computed.
 """
 
@@ -133,17 +134,6 @@ class StoryAssignment:
     opened: bool
     reason: str
     nearest: tuple[Neighbour, ...] = ()
-
-
-@dataclass(slots=True)
-class Story:
-    """One event, as a list of member articles."""
-
-    id: str
-    title: str
-    created_at: datetime
-    updated_at: datetime
-    article_ids: list[str] = field(default_factory=list)
 
 
 @dataclass(slots=True, frozen=True)
