@@ -216,11 +216,19 @@ def story(ctx: click.Context, story_id: str, as_json: bool, why: bool) -> None:
     click.echo(
         f"{summary.title}\n{summary.id} · {summary.article_count} articles · {summary.outlet_count} outlets\n"
     )
+    copied_by = {link.article_id: link for link in links}
     for member in members:
         click.echo(
             f"  {member.article_id}  {_when(member.published):<16}  {member.outlet:<28.28}  {member.relation}"
         )
         click.echo(f"      {member.title}")
+        link = copied_by.get(member.article_id)
+        if link is not None and link.shared_paragraphs:
+            first = link.shared_paragraphs[0]
+            click.echo(
+                f"      shares {len(link.shared_paragraphs)} sentences (score {link.score:.2f}), "
+                f"e.g. “{first[:90]}{'…' if len(first) > 90 else ''}”"
+            )
         if why:
             nearest = ", ".join(f"{n.article_id} ({n.score:.2f})" for n in member.nearest) or "—"
             click.echo(f"      why: {member.reason}; score {member.score:.3f}; nearest {nearest}")
