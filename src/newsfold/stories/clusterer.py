@@ -32,6 +32,7 @@ from newsfold.stories.features import (
 
 TOP_TERMS = 100
 MAX_POSTINGS_WALKED = 400
+QUERY_TERMS = 40
 TEXT_MEMBER_WEIGHT = 0.30
 TEXT_CENTROID_WEIGHT = 0.50
 ENTITY_WEIGHT = 0.20
@@ -134,7 +135,8 @@ class StoryClusterer:
         self, article: Article, features: ArticleFeatures, vector: dict[str, float]
     ) -> tuple[str | None, float, tuple[Neighbour, ...]]:
         member_scores: dict[str, float] = defaultdict(float)
-        for term, weight in vector.items():
+        # the heaviest terms find the candidates and carry almost all of the dot product
+        for term, weight in sorted(vector.items(), key=lambda kv: -kv[1])[:QUERY_TERMS]:
             for other in self._postings.get(term, ())[-MAX_POSTINGS_WALKED:]:
                 member_scores[other] += weight * self._vectors[other].get(term, 0.0)
         by_story: dict[str, list[tuple[str, float]]] = defaultdict(list)
