@@ -15,7 +15,7 @@ from platformdirs import user_data_dir
 
 from newsfold.config import Settings
 from newsfold.model import StoryMember, StorySummary
-from newsfold.pipeline import Engine, IngestReport
+from newsfold.pipeline import Engine, IngestReport, collect_files
 from newsfold.rank import rank_stories
 from newsfold.store import Store, open_store
 
@@ -78,13 +78,11 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], as_json: bool, quiet: bo
 
 def _run_ingest(store: Store, paths: list[Path], *, quiet: bool) -> IngestReport:
     engine = Engine(store)
+    files, skipped = collect_files(paths)
     if quiet:
-        return engine.ingest_paths(paths)
-    from newsfold.ingest import iter_input_files
-
-    total = sum(1 for item in iter_input_files(paths) if isinstance(item, Path))
-    with click.progressbar(length=total, label="ingesting", file=sys.stderr, show_pos=True) as bar:
-        return engine.ingest_paths(paths, on_file=lambda _path: bar.update(1))
+        return engine.ingest_files(files, skipped=skipped)
+    with click.progressbar(length=len(files), label="ingesting", file=sys.stderr, show_pos=True) as bar:
+        return engine.ingest_files(files, skipped=skipped, on_file=lambda _path: bar.update(1))
 
 
 def _print_report(report: IngestReport, as_json: bool) -> None:

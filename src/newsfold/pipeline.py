@@ -54,6 +54,18 @@ class IngestReport:
         }
 
 
+def collect_files(paths: Iterable[Path]) -> tuple[list[Path], list[Skipped]]:
+    """The files to read under ``paths``, and the ones passed over with the reason."""
+    files: list[Path] = []
+    skipped: list[Skipped] = []
+    for item in iter_input_files(paths):
+        if isinstance(item, Skipped):
+            skipped.append(item)
+        else:
+            files.append(item)
+    return files, skipped
+
+
 def read_files(
     files: Iterable[Path], settings: Settings, on_file: Callable[[Path], None] | None = None
 ) -> Iterator[RawDocument | Skipped]:
@@ -103,14 +115,18 @@ class Engine:
         self, paths: Iterable[Path], *, on_file: Callable[[Path], None] | None = None
     ) -> IngestReport:
         """Ingest files and folders; returns the report (bad files are in ``report.skipped``)."""
-        report = IngestReport()
-        files: list[Path] = []
-        for item in iter_input_files(paths):
-            if isinstance(item, Skipped):
-                report.skipped.append(item)
-            else:
-                files.append(item)
-        report.files = len(files)
+        files, skipped = collect_files(paths)
+        return self.ingest_files(files, skipped=skipped, on_file=on_file)
+
+    def ingest_files(
+        self,
+        files: list[Path],
+        *,
+        skipped: Iterable[Skipped] = (),
+        on_file: Callable[[Path], None] | None = None,
+    ) -> IngestReport:
+        """Ingest files already listed by :func:`collect_files` (a caller sizing a progress bar has them)."""
+        report = IngestReport(files=len(files), skipped=list(skipped))
         self.ingest_documents(read_files(files, self.settings, on_file), report)
         return report
 

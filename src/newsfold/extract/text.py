@@ -71,6 +71,11 @@ def logical_lines(text: str) -> list[str]:
     return lines
 
 
+def _fold(text: str) -> str:
+    """Case and spacing folded: how a repeated line or the headline is recognised."""
+    return " ".join(text.casefold().split())
+
+
 def _is_prose(line: str) -> bool:
     """A line that can bound the body: long enough and closed like a statement."""
     return len(bp.words(line)) >= 8 and bp.ends_statement(line)
@@ -132,9 +137,9 @@ def _read_layout(lines: list[_Line], result: CleanText) -> None:
 
 
 def _drop_title_lines(lines: list[_Line], title: str | None) -> None:
-    known = " ".join((title or "").casefold().split())
+    known = _fold(title or "")
     for line in lines[:3]:
-        if known and " ".join(line.text.casefold().split()) == known:
+        if known and _fold(line.text) == known:
             line.reason = "title"
 
 
@@ -170,7 +175,7 @@ def _mark_repeats(lines: list[_Line]) -> None:
     """Sites repeat captions and pull-quotes; a long line seen before is not new reporting."""
     seen: set[str] = set()
     for line in lines:
-        key = " ".join(line.text.casefold().split())
+        key = _fold(line.text)
         if key in seen and len(bp.words(line.text)) >= 6:
             line.reason = line.reason or "repeated"
         seen.add(key)
@@ -187,10 +192,10 @@ def _read_header(header: list[_Line], result: CleanText) -> None:
                 title_line = line
         if title_line is not None:
             result.title = title_line.text
-    known_title = " ".join((result.title or "").casefold().split())
+    known_title = _fold(result.title or "")
     before_title = True
     for line in candidates:
-        if line is title_line or " ".join(line.text.casefold().split()) == known_title:
+        if line is title_line or _fold(line.text) == known_title:
             line.reason = "title"
             before_title = False
             continue

@@ -28,6 +28,9 @@ from newsfold.model import (
 )
 from newsfold.store.schema import articles, copy_links, migrate, stories
 
+# members of a story as a reader sees them: by publication, undated last, then in arrival order
+_PUBLICATION_ORDER = (articles.c.published.is_(None), articles.c.published, articles.c.seq)
+
 
 @dataclass(slots=True)
 class Batch:
@@ -145,7 +148,7 @@ class Store:
                     articles.c.ingested_at,
                 )
                 .where(articles.c.story_id == story_id)
-                .order_by(articles.c.published.is_(None), articles.c.published, articles.c.seq)
+                .order_by(*_PUBLICATION_ORDER)
             ).all()
             if not members:
                 continue
@@ -204,7 +207,7 @@ class Store:
             rows = connection.execute(
                 sa.select(articles.c.story_id, articles.c.id)
                 .where(articles.c.story_id.in_(story_ids))
-                .order_by(articles.c.published.is_(None), articles.c.published, articles.c.seq)
+                .order_by(*_PUBLICATION_ORDER)
             )
             for story_id, article_id in rows:
                 found[story_id].append(article_id)
@@ -225,9 +228,7 @@ class Store:
             if head is None:
                 return None
             rows = connection.execute(
-                sa.select(articles)
-                .where(articles.c.story_id == story_id)
-                .order_by(articles.c.published.is_(None), articles.c.published, articles.c.seq)
+                sa.select(articles).where(articles.c.story_id == story_id).order_by(*_PUBLICATION_ORDER)
             ).all()
         links = self.copy_links(r.id for r in rows)
         copies_of = {link.article_id: link for link in links}

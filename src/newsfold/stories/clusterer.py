@@ -43,9 +43,8 @@ BACKGROUND_PSEUDO_DOCUMENTS = 100
 class _StoryState:
     members: list[str] = field(default_factory=list)
     centroid: dict[str, float] = field(default_factory=lambda: defaultdict(float))
-    centroid_norm: float = (
-        1.0  # kept with the centroid: candidates are scored far more often than stories grow
-    )
+    # kept with the centroid: candidates are scored far more often than stories grow
+    centroid_norm: float = 1.0
     entity_counts: Counter[str] = field(default_factory=Counter)
     first_seen: datetime | None = None
     last_seen: datetime | None = None
@@ -129,7 +128,7 @@ class StoryClusterer:
 
     def _vector(self, features: ArticleFeatures) -> dict[str, float]:
         idf = {t: self._term_idf(t) for t in features.term_counts}
-        return tfidf(features.term_counts, idf, 1.0, TOP_TERMS)
+        return tfidf(features.term_counts, idf, TOP_TERMS)
 
     def _best_story(
         self, article: Article, features: ArticleFeatures, vector: dict[str, float]

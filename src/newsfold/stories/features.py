@@ -109,14 +109,9 @@ def background_idf(term: str) -> float:
     return 1.0 + 0.8 * (7.0 - min(zipf_frequency(term, "en"), 7.0))
 
 
-def tfidf(
-    counts: Counter[str], idf: dict[str, float] | None, default_idf: float, top: int
-) -> dict[str, float]:
+def tfidf(counts: Counter[str], idf: dict[str, float], top: int) -> dict[str, float]:
     """Sublinear TF × IDF, L2-normalised, keeping the ``top`` heaviest terms (they carry the event)."""
-    weights = {
-        t: (1.0 + math.log(c)) * (idf.get(t, default_idf) if idf is not None else 1.0)
-        for t, c in counts.items()
-    }
+    weights = {t: (1.0 + math.log(c)) * idf[t] for t, c in counts.items()}
     if len(weights) > top:
         weights = dict(sorted(weights.items(), key=lambda kv: -kv[1])[:top])
     norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
