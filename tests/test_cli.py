@@ -35,8 +35,30 @@ def test_seeds_fold_into_one_story_with_wire_copy_linked(tmp_path: Path, seeds_d
         for link in story["copy_links"]
         if {link["article_id"], link["original_id"]} == {by_file["001"], by_file["003"]}
     )
-    assert wire["kind"] == "wire_copy"
-    assert len(wire["shared_sentences"]) >= 5
+    # the copy is 003 (a partial republication), its original the full AP text in 001
+    assert (wire["kind"], wire["article_id"], wire["original_id"]) == (
+        "wire_copy",
+        by_file["003"],
+        by_file["001"],
+    )
+    assert wire["copy_share"] == 1.0
+    assert 0.3 < wire["original_share"] < 0.5
+    copied = " ".join(span["copy"] for span in wire["spans"] if span["verbatim"])
+    assert "a troubling precedent for cyberspace" in copied
+    assert sum(len(span["copy"].split(". ")) for span in wire["spans"]) >= 5
+    rewrite = next(link for link in story["copy_links"] if link["article_id"] == by_file["000"])
+    assert (rewrite["kind"], rewrite["original_id"]) == ("rewrite", by_file["001"])
+    paraphrased = [span for span in rewrite["spans"] if not span["verbatim"]]
+    assert len(paraphrased) > len(rewrite["spans"]) / 2
+    independent = {by_file["002"], by_file["004"]}
+    assert not any({link["article_id"], link["original_id"]} & independent for link in story["copy_links"])
+    roots = {tree["article_id"]: tree for tree in story["lineage"]}
+    assert set(roots) == {by_file["001"], by_file["002"], by_file["004"]}
+    assert {(c["article_id"], c["kind"]) for c in roots[by_file["001"]]["copies"]} == {
+        (by_file["003"], "wire_copy"),
+        (by_file["000"], "rewrite"),
+    }
+    assert story["independent_sources"] == 3
 
 
 def test_ingest_is_idempotent(tmp_path: Path, seeds_dir: Path) -> None:
@@ -98,5 +120,5 @@ def test_top_stories_count_independent_sources(tmp_path: Path, seeds_dir: Path) 
     run(db, "ingest", "-q", str(seeds_dir))
     (top,) = json.loads(run(db, "stories", "--top", "--json").output)
     assert top["articles"] == 5
-    # 003 copies 001; 000 rewrites the same AP text, which rewrite detection (copies issue) will fold
-    assert top["independent_sources"] == 4
+    # AP (001, with its wire copy 003 and its rewrite 000), Reuters (002) and RFI (004)
+    assert top["independent_sources"] == 3

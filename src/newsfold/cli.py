@@ -14,9 +14,10 @@ import click
 from platformdirs import user_data_dir
 
 from newsfold.config import Settings
-from newsfold.model import StoryMember, StorySummary
+from newsfold.copies.lineage import lineage_trees
+from newsfold.model import CopyLink, LineageNode, StoryMember, StorySummary
 from newsfold.pipeline import Engine, IngestReport, collect_files
-from newsfold.rank import rank_stories
+from newsfold.rank import independent_sources, rank_stories
 from newsfold.store import Store, open_store
 
 TOP_CANDIDATES = 500  # the most recently active stories are the only front-page candidates
@@ -95,7 +96,7 @@ def _print_report(report: IngestReport, as_json: bool) -> None:
         click.echo(f"warning  {warning.origin}: {warning.reason}", err=True)
     click.echo(
         f"{report.files} files, {report.read} documents read: {report.new} new "
-        f"({report.duplicates} duplicates, {report.copies} copies), {report.unchanged} already stored, "
+        f"({report.duplicates} duplicates, {report.copies} copies), {report.revised} revised, {report.unchanged} already stored, "
         f"{len(report.skipped)} skipped; {len(report.stories_touched)} stories touched "
         f"({report.stories_opened} new)"
     )
@@ -193,43 +194,87 @@ def story(ctx: click.Context, story_id: str, as_json: bool, why: bool) -> None:
     if found is None:
         raise click.ClickException(f"no story {story_id!r}; `newsfold stories` lists them")
     summary, members = found
+    trees = lineage_trees((m.article_id for m in members), links)
+    sources = independent_sources(members)
     if as_json:
         _echo_json(
             {
                 **_summary_json(summary),
+                "independent_sources": sources,
                 "members": [_member_json(m) for m in members],
-                "copy_links": [
-                    {
-                        "article_id": link.article_id,
-                        "original_id": link.original_id,
-                        "kind": link.kind.value,
-                        "score": link.score,
-                        "shared_sentences": list(link.shared_paragraphs),
-                    }
-                    for link in links
-                ],
+                "copy_links": [_link_json(link) for link in links],
+                "lineage": [_lineage_json(tree) for tree in trees],
             }
         )
         return
     click.echo(
-        f"{summary.title}\n{summary.id} · {summary.article_count} articles · {summary.outlet_count} outlets\n"
+        f"{summary.title}\n{summary.id} · {summary.article_count} articles · {summary.outlet_count} outlets"
+        f" · {sources} independent sources\n"
     )
-    copied_by = {link.article_id: link for link in links}
-    for member in members:
+    by_id = {m.article_id: m for m in members}
+    click.echo("Coverage and lineage (original → copies):")
+    for tree in trees:
+        _print_lineage(tree, by_id, why, depth=0)
+
+
+def _link_json(link: CopyLink) -> dict[str, Any]:
+    return {
+        "article_id": link.article_id,
+        "original_id": link.original_id,
+        "kind": link.kind.value,
+        "score": link.score,
+        "copy_share": link.copy_share,
+        "original_share": link.original_share,
+        "spans": [
+            {
+                "copy": span.copy_text,
+                "original": span.original_text,
+                "similarity": span.similarity,
+                "verbatim": span.verbatim,
+            }
+            for span in link.spans
+        ],
+    }
+
+
+def _lineage_json(node: LineageNode) -> dict[str, Any]:
+    return {
+        "article_id": node.article_id,
+        "kind": node.link.kind.value if node.link else None,
+        "copies": [_lineage_json(child) for child in node.children],
+    }
+
+
+def _clip(text: str, width: int = 90) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _print_lineage(node: LineageNode, by_id: dict[str, StoryMember], why: bool, depth: int) -> None:
+    member = by_id[node.article_id]
+    indent = "  " + "    " * depth
+    kind = node.link.kind.value if node.link else ("original" if node.children else "independent")
+    click.echo(f"{indent}{member.article_id}  {_when(member.published):<16}  {member.outlet:<28.28}  {kind}")
+    click.echo(f"{indent}    {member.title}")
+    link = node.link
+    if link is not None:
+        verbatim = sum(1 for s in link.spans if s.verbatim)
         click.echo(
-            f"  {member.article_id}  {_when(member.published):<16}  {member.outlet:<28.28}  {member.relation}"
+            f"{indent}    {link.kind.value} of {link.original_id}: score {link.score:.2f}; "
+            f"{link.copy_share:.0%} of this text and {link.original_share:.0%} of the original aligned "
+            f"in {len(link.spans)} passages ({verbatim} verbatim)"
         )
-        click.echo(f"      {member.title}")
-        link = copied_by.get(member.article_id)
-        if link is not None and link.shared_paragraphs:
-            first = link.shared_paragraphs[0]
-            click.echo(
-                f"      shares {len(link.shared_paragraphs)} sentences (score {link.score:.2f}), "
-                f"e.g. “{first[:90]}{'…' if len(first) > 90 else ''}”"
-            )
-        if why:
-            nearest = ", ".join(f"{n.article_id} ({n.score:.2f})" for n in member.nearest) or "—"
-            click.echo(f"      why: {member.reason}; score {member.score:.3f}; nearest {nearest}")
+        for span in link.spans[: None if why else 2]:
+            mark = "=" if span.verbatim else f"~{span.similarity:.2f}"
+            click.echo(f"{indent}      {mark} “{_clip(span.copy_text)}”")
+            if not span.verbatim:
+                click.echo(f"{indent}        ← “{_clip(span.original_text)}”")
+        if not why and len(link.spans) > 2:
+            click.echo(f"{indent}      … {len(link.spans) - 2} more passages (--why or --json shows all)")
+    if why:
+        nearest = ", ".join(f"{n.article_id} ({n.score:.2f})" for n in member.nearest) or "—"
+        click.echo(f"{indent}    why: {member.reason}; score {member.score:.3f}; nearest {nearest}")
+    for child in node.children:
+        _print_lineage(child, by_id, why, depth + 1)
 
 
 @cli.command()

@@ -106,14 +106,78 @@ class CopyKind(StrEnum):
 
 
 @dataclass(slots=True, frozen=True)
+class AlignedSpan:
+    """A passage of the copy and the passage of the original it was taken from.
+
+    ``verbatim`` spans are the same sentences (after normalising case, quotes and spacing);
+    otherwise ``similarity`` is the content-word overlap of a paraphrase (0..1).
+    """
+
+    copy_text: str
+    original_text: str
+    similarity: float
+    verbatim: bool
+
+
+@dataclass(slots=True, frozen=True)
 class CopyLink:
-    """Evidence that ``article_id`` copies (or duplicates) the earlier ``original_id``."""
+    """Evidence that ``article_id`` copies (or duplicates) ``original_id``.
+
+    ``copy_share`` and ``original_share`` say how much of each side's sentences the ``spans``
+    cover: a wire copy that kept a third of a long wire story has a high copy share and a low
+    original share.  The direction (which side is the original) is the lineage's judgement and
+    may be revised as more of the copy group arrives.
+    """
 
     article_id: str
     original_id: str
     kind: CopyKind
     score: float
-    shared_paragraphs: tuple[str, ...] = ()
+    spans: tuple[AlignedSpan, ...] = ()
+    copy_share: float = 0.0
+    original_share: float = 0.0
+
+    def reversed(self) -> CopyLink:
+        """The same evidence pointing the other way (when lineage finds the copy was the original)."""
+        return CopyLink(
+            self.original_id,
+            self.article_id,
+            self.kind,
+            self.score,
+            tuple(AlignedSpan(s.original_text, s.copy_text, s.similarity, s.verbatim) for s in self.spans),
+            self.original_share,
+            self.copy_share,
+        )
+
+    @property
+    def pair(self) -> frozenset[str]:
+        return frozenset((self.article_id, self.original_id))
+
+
+@dataclass(slots=True, frozen=True)
+class LineageNode:
+    """One article in a copy group's tree: the root is the original, children copy their parent."""
+
+    article_id: str
+    link: CopyLink | None
+    """The link to the parent (None at the root)."""
+    children: tuple[LineageNode, ...] = ()
+
+
+@dataclass(slots=True, frozen=True)
+class ArticleRevision:
+    """An earlier version of an article: the text it had before an update replaced it."""
+
+    article_id: str
+    revision: int
+    """1 for the first version seen, counting up."""
+    title: str
+    paragraphs: list[str]
+    url: str | None
+    origin: str
+    published: datetime | None
+    text_hash: str
+    replaced_at: datetime
 
 
 @dataclass(slots=True, frozen=True)

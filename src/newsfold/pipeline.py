@@ -8,7 +8,7 @@ the original of a copy is usually seen first), compared, clustered and written i
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from itertools import islice
 from pathlib import Path
@@ -17,8 +17,8 @@ from newsfold.config import Settings
 from newsfold.copies import CopyDetector
 from newsfold.extract import extract
 from newsfold.ingest import iter_input_files, read_path
-from newsfold.model import Article, CopyKind, RawDocument, Skipped
-from newsfold.store import Batch, Store
+from newsfold.model import Article, CopyKind, CopyLink, RawDocument, Skipped
+from newsfold.store import Batch, Revision, Store
 from newsfold.stories import StoryClusterer
 
 
@@ -34,6 +34,8 @@ class IngestReport:
     copies: int = 0
     """New articles that share text with a stored one (either side may be the original)."""
     unchanged: int = 0
+    revised: int = 0
+    """Articles updated in place: the same URL, or the same outlet, with edited text."""
     skipped: list[Skipped] = field(default_factory=list)
     warnings: list[Skipped] = field(default_factory=list)
     stories_touched: set[str] = field(default_factory=set)
@@ -47,6 +49,7 @@ class IngestReport:
             "duplicates": self.duplicates,
             "copies": self.copies,
             "unchanged": self.unchanged,
+            "revised": self.revised,
             "skipped": [{"origin": s.origin, "reason": s.reason} for s in self.skipped],
             "warnings": [{"origin": w.origin, "message": w.reason} for w in self.warnings],
             "stories_touched": len(self.stories_touched),
@@ -110,6 +113,8 @@ class Engine:
             self.copies.add(article)
             if story_id is not None:
                 self.stories.restore(article, story_id)
+        for link in store.iter_copy_links():
+            self.copies.restore_link(link)
 
     def ingest_paths(
         self, paths: Iterable[Path], *, on_file: Callable[[Path], None] | None = None
@@ -147,18 +152,27 @@ class Engine:
         return report
 
     def _process_chunk(self, articles: list[Article], report: IngestReport) -> None:
-        stored = self.store.existing_ids(a.id for a in articles)
+        stored = self.store.text_hashes(a.id for a in articles)
         articles.sort(key=lambda a: (a.published is None, a.published or datetime.max.replace(tzinfo=UTC)))
         batch = Batch()
-        seen: set[str] = set()
+        pending: dict[str, Article] = {}
         for article in articles:
-            if article.id in stored or article.id in seen:
+            known = pending[article.id].text_hash if article.id in pending else stored.get(article.id)
+            if known == article.text_hash:
                 report.unchanged += 1
                 continue
-            seen.add(article.id)
-            links = self.copies.links(article)
+            if known is not None:  # the same URL (or file) with edited text
+                self._revise(article.id, article, pending, batch, report)
+                continue
+            fp, found = self.copies.match(article)
+            same = self._same_article_of_same_outlet(article, found, pending)
+            if same is not None:
+                self._revise(same, replace(article, id=same), pending, batch, report)
+                continue
+            links = self.copies.accept(article, fp, found)
             assignment = self.stories.assign(article, links)
             batch.articles.append((article, assignment))
+            pending[article.id] = article
             batch.links.extend(links)
             report.new += 1
             # a link may point either way (the newcomer can be the original of an earlier copy)
@@ -168,4 +182,45 @@ class Engine:
                 report.copies += 1
             report.stories_touched.add(assignment.story_id)
             report.stories_opened += assignment.opened
+        batch.links.extend(self.copies.take_reoriented())
         self.store.save(batch)
+
+    def _revise(
+        self,
+        article_id: str,
+        update: Article,
+        pending: dict[str, Article],
+        batch: Batch,
+        report: IngestReport,
+    ) -> None:
+        """Record ``update`` as a version of the article ``article_id``: the newer one stays current."""
+        current = pending.get(article_id) or self.store.article(article_id)
+        if current is None:  # cannot happen unless the store changed under us; keep the update
+            current = update
+        if current.text_hash == update.text_hash:
+            report.unchanged += 1
+            return
+        newer = update.published is None or current.published is None or update.published >= current.published
+        if newer:
+            batch.revisions.append(Revision(current=update, previous=current))
+            pending[article_id] = update
+            self.copies.add(update)
+        else:
+            batch.revisions.append(Revision(current=current, previous=update))
+        report.revised += 1
+
+    def _same_article_of_same_outlet(
+        self, article: Article, found: list[CopyLink], pending: dict[str, Article]
+    ) -> str | None:
+        """The earlier article this one is an update of: same outlet, (nearly) the same text.
+
+        ``found`` are :meth:`CopyDetector.match` links, so each points from ``article``.
+        """
+        if not article.outlet:
+            return None
+        for link in found:
+            if link.kind in (CopyKind.DUPLICATE, CopyKind.NEAR_DUPLICATE):
+                other = pending.get(link.original_id) or self.store.article(link.original_id)
+                if other is not None and other.outlet == article.outlet:
+                    return other.id
+        return None

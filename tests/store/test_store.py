@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from newsfold.model import CopyKind, CopyLink, RemovedText, StoryAssignment
+from newsfold.model import AlignedSpan, CopyKind, CopyLink, RemovedText, StoryAssignment
 from newsfold.store import Batch, open_store
 from newsfold.store.schema import MIGRATIONS
 from tests.conftest import make_article
@@ -49,9 +49,12 @@ def test_article_round_trip_and_story_listing(tmp_path: Path) -> None:
             ["A newer article about a wildfire."], url="https://b.example/2", published=T0 + timedelta(days=1)
         )
         batch = Batch([(old, _assignment(old.id, "s1")), (new, _assignment(new.id, "s2"))])
-        batch.links.append(CopyLink(new.id, old.id, CopyKind.WIRE_COPY, 0.4, ("shared",)))
+        span = AlignedSpan("The shared sentence.", "The shared sentence!", 1.0, verbatim=True)
+        link = CopyLink(new.id, old.id, CopyKind.WIRE_COPY, 0.4, (span,), copy_share=1.0, original_share=0.5)
+        batch.links.append(link)
         store.save(batch)
         assert store.article(old.id) == old
+        assert list(store.iter_copy_links()) == [link]
         assert [s.id for s in store.stories()] == ["s2", "s1"]
         summary, members = store.story("s2") or (None, [])
         assert summary is not None

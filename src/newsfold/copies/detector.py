@@ -1,38 +1,71 @@
 """Online copy detection: each new article is compared with the ones already seen.
 
-Three kinds of evidence, from cheapest to richest:
+Candidates come only from indexes, never from a scan of all pairs:
 
-* the same normalised text hash → *duplicate* (one dictionary probe);
-* MinHash LSH over word 5-shingles → *near-duplicate* when the estimated Jaccard similarity
-  passes the threshold (a lightly edited or re-trimmed copy of the whole text);
-* an index of sentence hashes → *wire copy* when whole sentences are shared verbatim, with the
-  shared sentences kept as evidence.
+* the normalised text hash (one dictionary probe) → *duplicate*;
+* the index of sentence hashes → articles sharing a sentence verbatim;
+* MinHash LSH over word 5-shingles → articles sharing much running text;
+* MinHash LSH over content words → articles that may paraphrase each other.
 
-No step compares all pairs: candidates come only from the hash and LSH indexes.  The indexes
-live in memory and are rebuilt from the store at start-up (:meth:`CopyDetector.add`).
+Each candidate is then verified by aligning the two texts sentence by sentence
+(:mod:`newsfold.copies.alignment`) and classified:
+
+* **near-duplicate**: the same article, lightly edited or re-trimmed: most running text shared
+  (5-shingle Jaccard at the threshold), or nearly every sentence of both sides aligned in order
+  and nearly all verbatim;
+* **wire copy**: whole sentences shared verbatim, a fair part of the shorter text (or two or more
+  with the rest lightly edited); a shared footer or one common quote is not enough;
+* **rewrite**: most sentences of the shorter text aligned with a paraphrase, in the original's
+  order, mostly not verbatim;
+* otherwise unrelated, even when both report the same event.
+
+Links are oriented by the lineage of their copy group (:func:`~newsfold.copies.lineage.orient_group`).
+The indexes live in memory and are rebuilt from the store at start-up (:meth:`CopyDetector.add`).
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+import heapq
+from collections import Counter, defaultdict, deque
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from datasketch import MinHashLSH
+import numpy as np
 
-from newsfold.copies.fingerprints import Fingerprint, fingerprint
-from newsfold.copies.lineage import Side, credit, newcomer_is_original
-from newsfold.model import Article, CopyKind, CopyLink
+from newsfold.copies.alignment import Alignment, SentencePair, align
+from newsfold.copies.fingerprints import Fingerprint, MinHasher, estimated_jaccard, fingerprint
+from newsfold.copies.lineage import Side, credit, orient_group
+from newsfold.copies.lsh import BandIndex
+from newsfold.model import AlignedSpan, Article, CopyKind, CopyLink
 
 MIN_SHARED_SENTENCES = 2
 MIN_SHARED_SHARE = 0.3
 EDITED_JACCARD = 0.3
-_LSH_CANDIDATE_THRESHOLD = 0.5
+SAME_ARTICLE_SHARE = 0.9
+"""Near-duplicate by alignment: this share of both sides aligned, in order, almost all verbatim."""
+SAME_ARTICLE_VERBATIM = 0.7
+MIN_REWRITE_PAIRS = 3
+MIN_REWRITE_SHARE = 0.5
+MIN_REWRITE_ORDER = 0.8
+MIN_REWRITE_ANCHORS = 0.6
+"""A rewrite keeps most names and numbers of its source (:attr:`Alignment.anchor_agreement`)."""
+SHINGLE_CANDIDATE_THRESHOLD = 0.5
+TERM_CANDIDATE_THRESHOLD = 0.3
+MAX_CANDIDATES_PER_INDEX = 40
+"""Each index proposes at most this many candidates, best first, so templated news (scores,
+weather, council notices: thousands of articles sharing a frame) costs a bounded number of
+alignments per article instead of one per earlier article."""
+MAX_SENTENCE_POSTINGS = 1000
+"""A sentence carried by more articles than this is boilerplate, not a copy signal."""
+MAX_GROUP_REORIENTED = 5000
+"""A copy group larger than this keeps its links' directions (re-deciding it costs its size)."""
 
 
 @dataclass(slots=True)
 class _Seen:
     fingerprint: Fingerprint
     side: Side
+    arrival: int
 
 
 class CopyDetector:
@@ -40,96 +73,241 @@ class CopyDetector:
 
     def __init__(self, *, near_duplicate_threshold: float = 0.8, num_perm: int = 128) -> None:
         self.near_duplicate_threshold = near_duplicate_threshold
-        self.num_perm = num_perm
+        self.hasher = MinHasher(num_perm)
         self._by_text: dict[str, str] = {}
         self._by_sentence: dict[str, set[str]] = defaultdict(set)
-        self._lsh = MinHashLSH(threshold=_LSH_CANDIDATE_THRESHOLD, num_perm=num_perm)
+        self._shingle_index = BandIndex(SHINGLE_CANDIDATE_THRESHOLD, num_perm)
+        self._term_index = BandIndex(TERM_CANDIDATE_THRESHOLD, num_perm)
         self._seen: dict[str, _Seen] = {}
+        self._links: dict[str, dict[str, CopyLink]] = defaultdict(dict)
+        self._reoriented: dict[frozenset[str], CopyLink] = {}
+        self._empty = self.hasher.signature(np.zeros(0, dtype=np.uint64))
 
     def __len__(self) -> int:
         return len(self._seen)
 
+    def fingerprint(self, article: Article) -> Fingerprint:
+        return fingerprint(article, self.hasher)
+
     def add(self, article: Article, fp: Fingerprint | None = None) -> None:
-        """Index ``article`` so later articles can be compared with it."""
-        if article.id in self._seen:
-            return
-        fp = fp or fingerprint(article, self.num_perm)
-        self._seen[article.id] = _Seen(fp, _side(article, fp))
+        """Index ``article`` so later articles can be compared with it.
+
+        Adding an id again indexes its new text too (a revision): copies of the old text still
+        lead to the article.
+        """
+        fp = fp or self.fingerprint(article)
+        previous = self._seen.get(article.id)
+        arrival = previous.arrival if previous else len(self._seen)
+        self._seen[article.id] = _Seen(fp, _side(article, fp), arrival)
         self._by_text.setdefault(fp.text_hash, article.id)
-        for digest in set(fp.sentence_hashes):
+        for digest in fp.hashed:
             self._by_sentence[digest].add(article.id)
-        self._lsh.insert(article.id, fp.minhash)
+        if not np.array_equal(fp.shingles, self._empty):
+            self._shingle_index.insert(article.id, fp.shingles)
+            self._term_index.insert(article.id, fp.terms)
+
+    def restore_link(self, link: CopyLink) -> None:
+        """Put back a stored link (at start-up) so lineage sees whole groups."""
+        self._links[link.article_id][link.original_id] = link
+        self._links[link.original_id][link.article_id] = link
 
     def links(self, article: Article) -> list[CopyLink]:
         """Copy links between ``article`` and articles already added, strongest first.
 
         The article itself is added to the indexes afterwards, so calling this for each article
-        of a stream in turn finds every link once.
+        of a stream in turn finds every link once.  Links between earlier articles whose
+        direction the newcomer changed are collected for :meth:`take_reoriented`.
         """
-        fp = fingerprint(article, self.num_perm)
+        fp, found = self.match(article)
+        return self.accept(article, fp, found)
+
+    def match(self, article: Article) -> tuple[Fingerprint, list[CopyLink]]:
+        """Compare ``article`` with the indexed articles without indexing it (links not yet oriented).
+
+        A caller that may turn the article into a revision of an earlier one (same outlet, same
+        text) decides between :meth:`accept` and :meth:`add` under the earlier id.
+        """
+        fp = self.fingerprint(article)
         found: list[CopyLink] = []
-        exact = self._by_text.get(fp.text_hash)
-        if exact is not None and exact != article.id:
-            found.append(self._link(article, fp, exact, CopyKind.DUPLICATE, 1.0, ()))
-        candidates = self._sentence_candidates(fp)
-        for other_id in self._lsh.query(fp.minhash):
-            candidates.setdefault(other_id, set())
-        for other_id, shared in candidates.items():
-            if other_id in (article.id, exact):
+        for other_id in self._candidates(fp):
+            if other_id == article.id:
                 continue
-            link = self._classify(article, fp, other_id, shared)
+            link = self.compare(article.id, fp, other_id)
             if link is not None:
                 found.append(link)
+        return fp, found
+
+    def accept(self, article: Article, fp: Fingerprint, found: list[CopyLink]) -> list[CopyLink]:
+        """Index ``article`` with the links :meth:`match` found; returns them oriented, strongest first."""
         self.add(article, fp)
-        return sorted(found, key=lambda link: -link.score)
+        for link in found:
+            self.restore_link(link)
+        if found:
+            found = self._orient(article.id, found)
+        return sorted(found, key=lambda link: (-link.score, link.original_id))
 
-    def _sentence_candidates(self, fp: Fingerprint) -> dict[str, set[str]]:
-        shared: dict[str, set[str]] = defaultdict(set)
-        for digest in set(fp.sentence_hashes):
-            for other_id in self._by_sentence.get(digest, ()):
-                shared[other_id].add(digest)
-        return dict(shared)
+    def take_reoriented(self) -> list[CopyLink]:
+        """Earlier links whose direction changed since the last call (a store must replace them)."""
+        taken = list(self._reoriented.values())
+        self._reoriented.clear()
+        return taken
 
-    def _classify(
-        self, article: Article, fp: Fingerprint, other_id: str, shared: set[str]
-    ) -> CopyLink | None:
+    def _candidates(self, fp: Fingerprint) -> list[str]:
+        """Ids worth aligning with ``fp``, most promising first, at most a few per index."""
+        limit = MAX_CANDIDATES_PER_INDEX
+        found: dict[str, None] = {}
+        exact = self._by_text.get(fp.text_hash)
+        if exact is not None:
+            found[exact] = None
+        shared: Counter[str] = Counter()
+        for digest in fp.hashed:
+            holders = self._by_sentence.get(digest, ())
+            if len(holders) <= MAX_SENTENCE_POSTINGS:
+                shared.update(holders)
+        found.update((other_id, None) for other_id, _ in _top(shared.items(), limit))
+        if not np.array_equal(fp.shingles, self._empty):
+            for index, signature, field in (
+                (self._shingle_index, fp.shingles, "shingles"),
+                (self._term_index, fp.terms, "terms"),
+            ):
+                scored = [
+                    (other_id, estimated_jaccard(signature, getattr(self._seen[other_id].fingerprint, field)))
+                    for other_id in index.query(signature)
+                ]
+                found.update((other_id, None) for other_id, _ in _top(scored, limit))
+        return list(found)
+
+    def compare(self, article_id: str, fp: Fingerprint, other_id: str) -> CopyLink | None:
+        """Classify the pair (``article_id`` with text ``fp``, an indexed article); None if unrelated."""
         other = self._seen[other_id].fingerprint
-        jaccard = fp.minhash.jaccard(other.minhash)
-        if jaccard >= self.near_duplicate_threshold:
-            return self._link(article, fp, other_id, CopyKind.NEAR_DUPLICATE, jaccard, ())
-        if not shared:
-            return None
-        smaller = max(1, min(len(set(fp.sentence_hashes)), len(set(other.sentence_hashes))))
-        share = len(shared) / smaller
-        # shared sentences make a copy when they are a fair part of the shorter text, or when two
-        # or more are shared and the rest is a light edit of the other (word shingles still
-        # overlap); a press release's "About us" paragraph or a shared footer is neither
-        several = len(shared) >= MIN_SHARED_SENTENCES
-        if share >= MIN_SHARED_SHARE or (several and jaccard >= EDITED_JACCARD):
-            evidence = tuple(s for s, h in zip(fp.sentences, fp.sentence_hashes, strict=True) if h in shared)
-            return self._link(
-                article,
-                fp,
-                other_id,
-                CopyKind.WIRE_COPY,
-                round(share, 3),
-                tuple(dict.fromkeys(evidence)),
+        if fp.text_hash == other.text_hash:
+            alignment = align(fp, other)
+            return _link(article_id, other_id, CopyKind.DUPLICATE, 1.0, alignment, fp, other)
+        alignment = align(fp, other)
+        jaccard = estimated_jaccard(fp.shingles, other.shingles)
+        verbatim = alignment.verbatim
+        if jaccard >= self.near_duplicate_threshold or _same_article(alignment):
+            return _link(
+                article_id, other_id, CopyKind.NEAR_DUPLICATE, round(jaccard, 3), alignment, fp, other
             )
+        shared = fp.hashed & other.hashed
+        if shared:
+            smaller = max(1, min(len(fp.hashed), len(other.hashed)))
+            share = len(shared) / smaller
+            # shared sentences make a copy when they are a fair part of the shorter text, or when
+            # two or more are shared and the rest is a light edit of the other (word shingles
+            # still overlap); a press release's "About us" paragraph or a shared footer is neither
+            several = len(shared) >= MIN_SHARED_SENTENCES
+            if share >= MIN_SHARED_SHARE or (several and jaccard >= EDITED_JACCARD):
+                return _link(article_id, other_id, CopyKind.WIRE_COPY, round(share, 3), alignment, fp, other)
+        if _is_rewrite(alignment) and len(verbatim) < len(alignment.pairs) / 2:
+            score = round(max(alignment.left_share, alignment.right_share) * alignment.mean_similarity, 3)
+            return _link(article_id, other_id, CopyKind.REWRITE, score, alignment, fp, other)
         return None
 
-    def _link(
-        self,
-        article: Article,
-        fp: Fingerprint,
-        other_id: str,
-        kind: CopyKind,
-        score: float,
-        evidence: tuple[str, ...],
-    ) -> CopyLink:
-        """Point the link from the copy to the original (see :mod:`newsfold.copies.lineage`)."""
-        if newcomer_is_original(_side(article, fp), self._seen[other_id].side):
-            return CopyLink(other_id, article.id, kind, score, evidence)
-        return CopyLink(article.id, other_id, kind, score, evidence)
+    def _orient(self, newcomer: str, found: list[CopyLink]) -> list[CopyLink]:
+        members = self._group(newcomer)
+        if len(members) > MAX_GROUP_REORIENTED:
+            return found
+        members.sort(key=lambda m: self._seen[m].arrival)
+        pairs: dict[frozenset[str], CopyLink] = {}
+        for member in members:
+            for link in self._links[member].values():
+                pairs[link.pair] = link
+        oriented = orient_group(members, {m: self._seen[m].side for m in members}, pairs)
+        mine = {link.pair for link in found}
+        result = []
+        for pair, link in oriented.items():
+            before = pairs[pair]
+            if link is not before:
+                self.restore_link(link)
+            if pair in mine:
+                result.append(link)
+            elif link.article_id != before.article_id:
+                self._reoriented[pair] = link
+        return result
+
+    def _group(self, start: str) -> list[str]:
+        seen = {start}
+        queue = deque([start])
+        while queue and len(seen) <= MAX_GROUP_REORIENTED:
+            for other in self._links[queue.popleft()]:
+                if other not in seen:
+                    seen.add(other)
+                    queue.append(other)
+        return list(seen)
+
+
+def _top(scored: Iterable[tuple[str, float]], limit: int) -> list[tuple[str, float]]:
+    """The ``limit`` best-scored ids, ties broken by id so runs are reproducible."""
+    return heapq.nsmallest(limit, scored, key=lambda item: (-item[1], item[0]))
+
+
+def _same_article(alignment: Alignment) -> bool:
+    return (
+        min(alignment.left_share, alignment.right_share) >= SAME_ARTICLE_SHARE
+        and alignment.in_order >= SAME_ARTICLE_SHARE
+        and len(alignment.verbatim) >= SAME_ARTICLE_VERBATIM * len(alignment.pairs)
+    )
+
+
+def _is_rewrite(alignment: Alignment) -> bool:
+    shorter = min(alignment.left_sentences, alignment.right_sentences)
+    needed = min(MIN_REWRITE_PAIRS, max(2, shorter))
+    return (
+        len(alignment.pairs) >= needed
+        and max(alignment.left_share, alignment.right_share) >= MIN_REWRITE_SHARE
+        and alignment.in_order >= MIN_REWRITE_ORDER
+        and alignment.anchor_agreement >= MIN_REWRITE_ANCHORS
+    )
+
+
+def _spans(
+    pairs: tuple[SentencePair, ...], copy: Fingerprint, original: Fingerprint
+) -> tuple[AlignedSpan, ...]:
+    """Runs of consecutive aligned sentences become one passage each: what a reader checks."""
+    runs: list[list[SentencePair]] = []
+    for pair in pairs:
+        last = runs[-1][-1] if runs else None
+        if (
+            last is not None
+            and pair.left == last.left + 1
+            and pair.right == last.right + 1
+            and pair.verbatim == last.verbatim
+        ):
+            runs[-1].append(pair)
+        else:
+            runs.append([pair])
+    return tuple(
+        AlignedSpan(
+            " ".join(copy.sentences[p.left] for p in run),
+            " ".join(original.sentences[p.right] for p in run),
+            round(sum(p.similarity for p in run) / len(run), 3),
+            run[0].verbatim,
+        )
+        for run in runs
+    )
+
+
+def _link(
+    article_id: str,
+    other_id: str,
+    kind: CopyKind,
+    score: float,
+    alignment: Alignment,
+    fp: Fingerprint,
+    other: Fingerprint,
+) -> CopyLink:
+    """A link from the newcomer to the seen article; :func:`orient_group` may turn it round."""
+    return CopyLink(
+        article_id,
+        other_id,
+        kind,
+        score,
+        _spans(alignment.pairs, fp, other),
+        round(alignment.left_share, 3),
+        round(alignment.right_share, 3),
+    )
 
 
 def _side(article: Article, fp: Fingerprint) -> Side:

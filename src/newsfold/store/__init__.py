@@ -1,6 +1,6 @@
 """The store: one small interface, opened from a URL (SQLite by default)."""
 
-from newsfold.store.sql import Batch, Store
+from newsfold.store.sql import Batch, Revision, Store
 
 
 def open_store(url: str) -> Store:
@@ -8,4 +8,4 @@ def open_store(url: str) -> Store:
     return Store(url)
 
 
-__all__ = ["Batch", "Store", "open_store"]
+__all__ = ["Batch", "Revision", "Store", "open_store"]

@@ -66,12 +66,32 @@ stories = sa.Table(
 )
 
 
+article_revisions = sa.Table(
+    "article_revisions",
+    metadata,
+    sa.Column("article_id", sa.String(32), primary_key=True),
+    sa.Column("revision", sa.Integer, primary_key=True),
+    sa.Column("url", sa.Text),
+    sa.Column("origin", sa.Text, nullable=False),
+    sa.Column("title", sa.Text, nullable=False),
+    sa.Column("published", sa.String(40)),
+    sa.Column("paragraphs", sa.JSON, nullable=False),
+    sa.Column("text_hash", sa.String(64), nullable=False),
+    sa.Column("replaced_at", sa.String(40), nullable=False),
+)
+
+
 def _v1_initial(connection: Connection) -> None:
     for table in (articles, copy_links, stories):
         table.create(connection, checkfirst=True)
 
 
-MIGRATIONS: list[Callable[[Connection], None]] = [_v1_initial]
+def _v2_revisions(connection: Connection) -> None:
+    """Earlier versions of updated articles.  (Copy-link evidence grew inside its JSON column.)"""
+    article_revisions.create(connection, checkfirst=True)
+
+
+MIGRATIONS: list[Callable[[Connection], None]] = [_v1_initial, _v2_revisions]
 
 
 def migrate(connection: Connection) -> int:

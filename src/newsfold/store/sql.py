@@ -17,7 +17,9 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from newsfold.model import (
+    AlignedSpan,
     Article,
+    ArticleRevision,
     CopyKind,
     CopyLink,
     Neighbour,
@@ -26,18 +28,35 @@ from newsfold.model import (
     StoryMember,
     StorySummary,
 )
-from newsfold.store.schema import articles, copy_links, migrate, stories
+from newsfold.store.schema import article_revisions, articles, copy_links, migrate, stories
 
 # members of a story as a reader sees them: by publication, undated last, then in arrival order
 _PUBLICATION_ORDER = (articles.c.published.is_(None), articles.c.published, articles.c.seq)
 
 
+@dataclass(slots=True, frozen=True)
+class Revision:
+    """An update of a stored article: ``current`` becomes the article, ``previous`` joins its history.
+
+    Both carry the stored article's id.  A backfilled older version is a revision whose
+    ``current`` is the stored text and whose ``previous`` is the one that arrived.
+    """
+
+    current: Article
+    previous: Article
+
+
 @dataclass(slots=True)
 class Batch:
-    """What one transaction writes: new articles with their story assignment and copy links."""
+    """What one transaction writes: new articles with their story assignment, copy links, revisions.
+
+    A link replaces any stored link between the same two articles, whichever way it pointed:
+    lineage may turn a link round when more of its copy group arrives.
+    """
 
     articles: list[tuple[Article, StoryAssignment]] = field(default_factory=list)
     links: list[CopyLink] = field(default_factory=list)
+    revisions: list[Revision] = field(default_factory=list)
 
     def __len__(self) -> int:
         return len(self.articles)
@@ -86,9 +105,22 @@ class Store:
                 )
         return found
 
+    def text_hashes(self, ids: Iterable[str]) -> dict[str, str]:
+        """The current text hash of each stored article among ``ids``."""
+        wanted = list(set(ids))
+        found: dict[str, str] = {}
+        with self.engine.connect() as connection:
+            for start in range(0, len(wanted), 500):
+                chunk = wanted[start : start + 500]
+                rows = connection.execute(
+                    sa.select(articles.c.id, articles.c.text_hash).where(articles.c.id.in_(chunk))
+                )
+                found.update((row.id, row.text_hash) for row in rows)
+        return found
+
     def save(self, batch: Batch) -> None:
-        """Write ``batch`` atomically; articles already stored are left as they are."""
-        if not batch.articles and not batch.links:
+        """Write ``batch`` atomically; articles already stored are left as they are (but revised)."""
+        if not batch.articles and not batch.links and not batch.revisions:
             return
         now = datetime.now(UTC).isoformat()
         with self.engine.begin() as connection:
@@ -108,33 +140,67 @@ class Store:
             if rows:
                 connection.execute(articles.insert(), rows)
             self._save_links(connection, batch.links)
-            self._refresh_stories(connection, {a.story_id for _, a in batch.articles})
+            touched = {a.story_id for _, a in batch.articles}
+            touched |= self._save_revisions(connection, batch.revisions, now)
+            self._refresh_stories(connection, touched)
 
     def _save_links(self, connection: Connection, links: list[CopyLink]) -> None:
-        if not links:
-            return
-        keys = {(link.article_id, link.original_id) for link in links}
-        existing = {
-            (row.article_id, row.original_id)
-            for row in connection.execute(
-                sa.select(copy_links.c.article_id, copy_links.c.original_id).where(
-                    copy_links.c.article_id.in_({k[0] for k in keys})
+        latest = {link.pair: link for link in links}  # the last word on a pair wins
+        for link in latest.values():
+            a, b = link.article_id, link.original_id
+            connection.execute(
+                copy_links.delete().where(
+                    sa.or_(
+                        sa.and_(copy_links.c.article_id == a, copy_links.c.original_id == b),
+                        sa.and_(copy_links.c.article_id == b, copy_links.c.original_id == a),
+                    )
                 )
             )
-        }
-        rows = [
-            {
-                "article_id": link.article_id,
-                "original_id": link.original_id,
-                "kind": link.kind.value,
-                "score": link.score,
-                "evidence": list(link.shared_paragraphs),
-            }
-            for link in {(link.article_id, link.original_id): link for link in links}.values()
-            if (link.article_id, link.original_id) not in existing
-        ]
-        if rows:
-            connection.execute(copy_links.insert(), rows)
+        if latest:
+            connection.execute(copy_links.insert(), [_link_row(link) for link in latest.values()])
+
+    def _save_revisions(self, connection: Connection, revisions: list[Revision], now: str) -> set[str]:
+        """Move each previous version to the history and put the current one in place."""
+        touched: set[str] = set()
+        for revision in revisions:
+            current, previous = revision.current, revision.previous
+            number = connection.execute(
+                sa.select(sa.func.coalesce(sa.func.max(article_revisions.c.revision), 0)).where(
+                    article_revisions.c.article_id == previous.id
+                )
+            ).scalar_one()
+            connection.execute(
+                article_revisions.insert().values(
+                    article_id=previous.id,
+                    revision=number + 1,
+                    url=previous.url,
+                    origin=previous.origin,
+                    title=previous.title,
+                    published=_iso(previous.published),
+                    paragraphs=previous.paragraphs,
+                    text_hash=previous.text_hash,
+                    replaced_at=now,
+                )
+            )
+            updated = connection.execute(
+                articles.update()
+                .where(articles.c.id == current.id)
+                .values(
+                    url=current.url,
+                    origin=current.origin,
+                    title=current.title,
+                    authors=current.authors,
+                    published=_iso(current.published),
+                    dateline=current.dateline,
+                    paragraphs=current.paragraphs,
+                    removed=[{"text": r.text, "reason": r.reason} for r in current.removed],
+                    text_hash=current.text_hash,
+                )
+                .returning(articles.c.story_id)
+            ).scalar_one_or_none()
+            if updated is not None:
+                touched.add(updated)
+        return touched
 
     def _refresh_stories(self, connection: Connection, story_ids: set[str]) -> None:
         """Recompute the listing row of each touched story from its members."""
@@ -196,8 +262,36 @@ class Store:
                     sa.or_(copy_links.c.article_id.in_(ids), copy_links.c.original_id.in_(ids))
                 )
             ).all()
+        return [_link_from_row(r._mapping) for r in rows]
+
+    def iter_copy_links(self) -> Iterator[CopyLink]:
+        """Every stored copy link: what the copy detector's groups are rebuilt from."""
+        with self.engine.connect() as connection:
+            result = connection.execution_options(yield_per=1000).execute(sa.select(copy_links))
+            for row in result:
+                yield _link_from_row(row._mapping)
+
+    def revisions(self, article_id: str) -> list[ArticleRevision]:
+        """Earlier versions of an article, oldest first (empty when it was never updated)."""
+        with self.engine.connect() as connection:
+            rows = connection.execute(
+                sa.select(article_revisions)
+                .where(article_revisions.c.article_id == article_id)
+                .order_by(article_revisions.c.revision)
+            ).all()
         return [
-            CopyLink(r.article_id, r.original_id, CopyKind(r.kind), r.score, tuple(r.evidence)) for r in rows
+            ArticleRevision(
+                article_id=r.article_id,
+                revision=r.revision,
+                title=r.title,
+                paragraphs=list(r.paragraphs),
+                url=r.url,
+                origin=r.origin,
+                published=_datetime(r.published),
+                text_hash=r.text_hash,
+                replaced_at=datetime.fromisoformat(r.replaced_at),
+            )
+            for r in rows
         ]
 
     def story_article_ids(self, story_ids: list[str]) -> dict[str, list[str]]:
@@ -231,7 +325,10 @@ class Store:
                 sa.select(articles).where(articles.c.story_id == story_id).order_by(*_PUBLICATION_ORDER)
             ).all()
         links = self.copy_links(r.id for r in rows)
-        copies_of = {link.article_id: link for link in links}
+        # a copy linked to several members shows the strongest link: verbatim kinds, then score
+        copies_of: dict[str, CopyLink] = {}
+        for strongest in sorted(links, key=lambda k: (k.kind is not CopyKind.REWRITE, k.score)):
+            copies_of[strongest.article_id] = strongest
         members = []
         for row in rows:
             article = _article_from_row(row._mapping)
@@ -286,6 +383,47 @@ def _article_row(article: Article, assignment: StoryAssignment, seq: int, now: s
         "story_reason": assignment.reason,
         "story_nearest": [[n.article_id, n.score] for n in assignment.nearest],
     }
+
+
+def _link_row(link: CopyLink) -> dict[str, Any]:
+    return {
+        "article_id": link.article_id,
+        "original_id": link.original_id,
+        "kind": link.kind.value,
+        "score": link.score,
+        "evidence": {
+            "copy_share": link.copy_share,
+            "original_share": link.original_share,
+            "spans": [
+                {
+                    "copy": span.copy_text,
+                    "original": span.original_text,
+                    "similarity": span.similarity,
+                    "verbatim": span.verbatim,
+                }
+                for span in link.spans
+            ],
+        },
+    }
+
+
+def _link_from_row(row: Any) -> CopyLink:
+    evidence = row["evidence"]
+    if isinstance(evidence, list):  # schema 1 stored the shared sentences alone
+        evidence = {
+            "spans": [{"copy": s, "original": s, "similarity": 1.0, "verbatim": True} for s in evidence]
+        }
+    return CopyLink(
+        article_id=row["article_id"],
+        original_id=row["original_id"],
+        kind=CopyKind(row["kind"]),
+        score=row["score"],
+        spans=tuple(
+            AlignedSpan(s["copy"], s["original"], s["similarity"], s["verbatim"]) for s in evidence["spans"]
+        ),
+        copy_share=evidence.get("copy_share", 0.0),
+        original_share=evidence.get("original_share", 0.0),
+    )
 
 
 def _article_from_row(row: Any) -> Article:
