@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 
 def bcubed(predicted: Mapping[str, str], gold: Mapping[str, str]) -> tuple[float, float, float]:
@@ -32,3 +33,32 @@ def bcubed(predicted: Mapping[str, str], gold: Mapping[str, str]) -> tuple[float
     recall /= len(predicted)
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     return precision, recall, f1
+
+
+def per_class(gold: Sequence[str], predicted: Sequence[str], labels: Sequence[str]) -> dict[str, Any]:
+    """Precision, recall, F1 and support per label, their macro average, and the confusion matrix.
+
+    ``confusion[g][p]`` counts items of gold label ``g`` predicted as ``p``.  A label never
+    predicted has precision 0 (not undefined), so a rule that lacks a class scores 0 on it.
+    """
+    if len(gold) != len(predicted):
+        raise ValueError("gold and predicted must have the same length")
+    confusion = {g: dict.fromkeys(labels, 0) for g in labels}
+    for g, p in zip(gold, predicted, strict=True):
+        confusion[g][p] += 1
+    classes: dict[str, dict[str, float]] = {}
+    for label in labels:
+        hit = confusion[label][label]
+        predicted_as = sum(confusion[g][label] for g in labels)
+        support = sum(confusion[label].values())
+        precision = hit / predicted_as if predicted_as else 0.0
+        recall = hit / support if support else 0.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        classes[label] = {
+            "precision": round(precision, 4),
+            "recall": round(recall, 4),
+            "f1": round(f1, 4),
+            "support": support,
+        }
+    macro = sum(c["f1"] for c in classes.values()) / len(labels) if labels else 0.0
+    return {"classes": classes, "macro_f1": round(macro, 4), "confusion": confusion}

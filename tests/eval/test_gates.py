@@ -1,6 +1,7 @@
 """Quick quality gates: the full evaluations on a small slice, with floors from quality_floors.json.
 
-The full runs are ``python -m eval.stories_ecbplus`` and ``python -m eval.extraction_aeb``; these
+The full runs are ``python -m eval.stories_ecbplus``, ``python -m eval.extraction_aeb`` and
+``python -m eval.copies_reuse``; these
 slices take seconds and catch a regression before it reaches the README's table.
 """
 
@@ -9,7 +10,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from eval import extraction_aeb, stories_ecbplus
+from eval.reuse_variants import LABELS
+
+from eval import copies_reuse, extraction_aeb, stories_ecbplus
 from newsfold.config import Settings
 from tests.conftest import shared_path
 
@@ -31,3 +34,14 @@ def test_extraction_slice() -> None:
     results = extraction_aeb.evaluate(data, limit=25)
     print({name: round(r["token_f1"], 3) for name, r in results.items()})
     assert results["newsfold"]["token_f1"] >= FLOORS["aeb_slice_token_f1"]
+
+
+def test_reuse_benchmark_slice_beats_the_published_rules_on_every_class() -> None:
+    path = shared_path("data", "ecbplus", "ecbplus_dev.jsonl")
+    rows = [r for r in stories_ecbplus.load(path, "all") if r["topic"] <= 4]
+    systems = copies_reuse.evaluate(rows)["systems"]
+    f1 = {name: {label: s["classes"][label]["f1"] for label in LABELS} for name, s in systems.items()}
+    print(f1)
+    for label in LABELS:
+        assert f1["newsfold"][label] >= FLOORS["reuse_slice_class_f1"], label
+        assert f1["newsfold"][label] > max(f1["feedly_85"][label], f1["newsblur_title"][label]), label

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from eval.metrics import bcubed
+from eval.metrics import bcubed, per_class
 
 
 def test_perfect_clustering() -> None:
@@ -29,3 +29,13 @@ def test_all_in_one_has_full_recall() -> None:
 def test_items_must_match() -> None:
     with pytest.raises(ValueError, match="same items"):
         bcubed({"a": "1"}, {"b": "x"})
+
+
+def test_per_class_scores_and_confusion() -> None:
+    gold = ["dup", "dup", "wire", "none"]
+    predicted = ["dup", "wire", "wire", "none"]
+    result = per_class(gold, predicted, ["dup", "wire", "none", "rewrite"])
+    assert result["classes"]["dup"] == {"precision": 1.0, "recall": 0.5, "f1": 0.6667, "support": 2}
+    assert result["classes"]["wire"]["precision"] == 0.5
+    assert result["classes"]["rewrite"] == {"precision": 0.0, "recall": 0.0, "f1": 0.0, "support": 0}
+    assert result["confusion"]["dup"] == {"dup": 1, "wire": 1, "none": 0, "rewrite": 0}

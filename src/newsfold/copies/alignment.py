@@ -88,6 +88,13 @@ class Alignment:
     def mean_similarity(self) -> float:
         return sum(p.similarity for p in self.pairs) / len(self.pairs) if self.pairs else 0.0
 
+    left_coverage: float = 0.0
+    """Share of the left text's words (first :data:`MAX_ALIGNED_SENTENCES` sentences) in aligned sentences.
+
+    Unlike :attr:`left_share` it weighs sentences by length, so two long paragraphs added to a
+    copy count for what they are.
+    """
+    right_coverage: float = 0.0
     anchor_agreement: float = 1.0
     """Overlap coefficient of the names and numbers (:func:`anchors`) in the paraphrased pairs.
 
@@ -151,7 +158,20 @@ def align(left: Fingerprint, right: Fingerprint, min_similarity: float = MIN_PAI
         verbatim = lh is not None and lh == rh
         pairs.append(SentencePair(li, rj, 1.0 if verbatim else round(similarity, 3), verbatim))
     pairs.sort(key=lambda p: p.left)
-    return Alignment(tuple(pairs), len(lefts), len(rights), _anchor_agreement(pairs, left, right))
+    return Alignment(
+        tuple(pairs),
+        len(lefts),
+        len(rights),
+        _coverage([p.left for p in pairs], left),
+        _coverage([p.right for p in pairs], right),
+        _anchor_agreement(pairs, left, right),
+    )
+
+
+def _coverage(aligned: list[int], fp: Fingerprint) -> float:
+    lengths = [len(sentence.split()) for sentence in fp.sentences[:MAX_ALIGNED_SENTENCES]]
+    total = sum(lengths)
+    return round(sum(lengths[i] for i in aligned) / total, 3) if total else 0.0
 
 
 def _anchor_agreement(pairs: list[SentencePair], left: Fingerprint, right: Fingerprint) -> float:

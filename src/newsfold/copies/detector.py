@@ -10,13 +10,14 @@ Candidates come only from indexes, never from a scan of all pairs:
 Each candidate is then verified by aligning the two texts sentence by sentence
 (:mod:`newsfold.copies.alignment`) and classified:
 
-* **near-duplicate**: the same article, lightly edited or re-trimmed: most running text shared
-  (5-shingle Jaccard at the threshold), or nearly every sentence of both sides aligned in order
-  and nearly all verbatim;
+* **near-duplicate**: the same article, lightly edited: nearly every sentence of both sides
+  aligned, in order, and either mostly verbatim or most running text shared (5-shingle Jaccard
+  at the threshold);
+* **rewrite**: most sentences of the shorter text aligned with a paraphrase, in the original's
+  order, mostly not verbatim, keeping the names and numbers (a template filled with other names
+  and figures is not a rewrite);
 * **wire copy**: whole sentences shared verbatim, a fair part of the shorter text (or two or more
   with the rest lightly edited); a shared footer or one common quote is not enough;
-* **rewrite**: most sentences of the shorter text aligned with a paraphrase, in the original's
-  order, mostly not verbatim;
 * otherwise unrelated, even when both report the same event.
 
 Links are oriented by the lineage of their copy group (:func:`~newsfold.copies.lineage.orient_group`).
@@ -42,7 +43,7 @@ MIN_SHARED_SENTENCES = 2
 MIN_SHARED_SHARE = 0.3
 EDITED_JACCARD = 0.3
 SAME_ARTICLE_SHARE = 0.9
-"""Near-duplicate by alignment: this share of both sides aligned, in order, almost all verbatim."""
+"""Near-duplicate: this share of both sides' words aligned, in order."""
 SAME_ARTICLE_VERBATIM = 0.7
 MIN_REWRITE_PAIRS = 3
 MIN_REWRITE_SHARE = 0.5
@@ -185,11 +186,13 @@ class CopyDetector:
             return _link(article_id, other_id, CopyKind.DUPLICATE, 1.0, alignment, fp, other)
         alignment = align(fp, other)
         jaccard = estimated_jaccard(fp.shingles, other.shingles)
-        verbatim = alignment.verbatim
-        if jaccard >= self.near_duplicate_threshold or _same_article(alignment):
+        if _same_article(alignment, jaccard, self.near_duplicate_threshold):
             return _link(
                 article_id, other_id, CopyKind.NEAR_DUPLICATE, round(jaccard, 3), alignment, fp, other
             )
+        if _is_rewrite(alignment):
+            score = round(max(alignment.left_share, alignment.right_share) * alignment.mean_similarity, 3)
+            return _link(article_id, other_id, CopyKind.REWRITE, score, alignment, fp, other)
         shared = fp.hashed & other.hashed
         if shared:
             smaller = max(1, min(len(fp.hashed), len(other.hashed)))
@@ -200,9 +203,6 @@ class CopyDetector:
             several = len(shared) >= MIN_SHARED_SENTENCES
             if share >= MIN_SHARED_SHARE or (several and jaccard >= EDITED_JACCARD):
                 return _link(article_id, other_id, CopyKind.WIRE_COPY, round(share, 3), alignment, fp, other)
-        if _is_rewrite(alignment) and len(verbatim) < len(alignment.pairs) / 2:
-            score = round(max(alignment.left_share, alignment.right_share) * alignment.mean_similarity, 3)
-            return _link(article_id, other_id, CopyKind.REWRITE, score, alignment, fp, other)
         return None
 
     def _orient(self, newcomer: str, found: list[CopyLink]) -> list[CopyLink]:
@@ -243,15 +243,24 @@ def _top(scored: Iterable[tuple[str, float]], limit: int) -> list[tuple[str, flo
     return heapq.nsmallest(limit, scored, key=lambda item: (-item[1], item[0]))
 
 
-def _same_article(alignment: Alignment) -> bool:
-    return (
-        min(alignment.left_share, alignment.right_share) >= SAME_ARTICLE_SHARE
+def _same_article(alignment: Alignment, jaccard: float, threshold: float) -> bool:
+    """The same article twice: (nearly) every sentence of both sides, in order, mostly verbatim.
+
+    A republication that reorders paragraphs or adds its own is a wire copy even when the
+    shingle overlap is high, so order and coverage are required besides the Jaccard estimate.
+    """
+    if not (alignment.left_sentences and alignment.right_sentences):
+        return jaccard >= threshold  # too short to align: running text is all there is
+    whole = (
+        min(alignment.left_coverage, alignment.right_coverage) >= SAME_ARTICLE_SHARE
         and alignment.in_order >= SAME_ARTICLE_SHARE
-        and len(alignment.verbatim) >= SAME_ARTICLE_VERBATIM * len(alignment.pairs)
     )
+    mostly_verbatim = len(alignment.verbatim) >= SAME_ARTICLE_VERBATIM * len(alignment.pairs)
+    return whole and (mostly_verbatim or jaccard >= threshold)
 
 
 def _is_rewrite(alignment: Alignment) -> bool:
+    """Most of one text follows the other sentence by sentence, in order, mostly reworded."""
     shorter = min(alignment.left_sentences, alignment.right_sentences)
     needed = min(MIN_REWRITE_PAIRS, max(2, shorter))
     return (
@@ -259,6 +268,7 @@ def _is_rewrite(alignment: Alignment) -> bool:
         and max(alignment.left_share, alignment.right_share) >= MIN_REWRITE_SHARE
         and alignment.in_order >= MIN_REWRITE_ORDER
         and alignment.anchor_agreement >= MIN_REWRITE_ANCHORS
+        and len(alignment.verbatim) < len(alignment.pairs) / 2
     )
 
 
