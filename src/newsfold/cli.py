@@ -285,6 +285,7 @@ def article(ctx: click.Context, article_id: str, as_json: bool) -> None:
     """Show one cleaned article and what was removed from it as boilerplate."""
     with _open(ctx) as store:
         found = store.article(article_id)
+        history = store.revisions(article_id)
     if found is None:
         raise click.ClickException(f"no article {article_id!r}; `newsfold story ID` lists a story's articles")
     if as_json:
@@ -300,6 +301,18 @@ def article(ctx: click.Context, article_id: str, as_json: bool) -> None:
                 "dateline": found.dateline,
                 "paragraphs": found.paragraphs,
                 "removed": [{"text": r.text, "reason": r.reason} for r in found.removed],
+                "revisions": [
+                    {
+                        "revision": r.revision,
+                        "title": r.title,
+                        "url": r.url,
+                        "origin": r.origin,
+                        "published": _iso(r.published),
+                        "replaced_at": _iso(r.replaced_at),
+                        "paragraphs": r.paragraphs,
+                    }
+                    for r in history
+                ],
             }
         )
         return
@@ -312,6 +325,11 @@ def article(ctx: click.Context, article_id: str, as_json: bool) -> None:
         click.echo("removed:")
         for removed in found.removed:
             click.echo(f"  [{removed.reason}] {removed.text[:120]}")
+    if history:
+        click.echo(f"earlier versions ({len(history)}; full text with --json):")
+        for old in history:
+            words = sum(len(p.split()) for p in old.paragraphs)
+            click.echo(f"  r{old.revision} · {_when(old.published)} · {words} words · {old.title[:80]}")
 
 
 def demo_corpus() -> Path:

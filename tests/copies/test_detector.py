@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from datetime import UTC, datetime, timedelta
 
 from hypothesis import given
@@ -110,3 +111,93 @@ def test_a_shared_about_us_paragraph_is_not_a_copy() -> None:
     detector = CopyDetector()
     detector.links(make_article([*first, *about], url="https://h.example/1"))
     assert detector.links(make_article([*second, *about], url="https://h.example/2")) == []
+
+
+# ------------------------------------------------------------------ rewrites, templates, bad input
+
+PARAPHRASE = [
+    "The first container vessel docked at the northern pier of Port Elsa on Tuesday, the harbour authority stated.",
+    "The union accepted a pay rise of six percent over two years, and dockworkers finished their three-week strike on Monday.",
+    "Some 40 ships had waited at anchor outside the port, the maritime agency's figures showed.",
+    '"It will take weeks to clear the backlog after almost a month of lost trade," port director Elin Sand said.',
+]
+
+
+def test_a_paraphrase_is_a_rewrite_of_its_source_with_the_paired_sentences() -> None:
+    detector = CopyDetector()
+    detector.links(make_article(WIRE, url="https://wire.example/1", published=T0))
+    (link,) = detector.links(
+        make_article(PARAPHRASE, url="https://blog.example/1", published=T0 + timedelta(hours=3))
+    )
+    assert link.kind is CopyKind.REWRITE
+    assert link.copy_share == 1.0
+    assert [span.verbatim for span in link.spans] == [False]
+    assert "Port Elsa" in link.spans[0].original_text
+
+
+def test_the_same_sentence_frame_around_other_names_and_numbers_is_not_a_copy() -> None:
+    detector = CopyDetector()
+    for town, number in (("Varna", 5), ("Oslen", 9), ("Brisk", 14)):
+        notice = [
+            f"The council of {town} voted on measure {number} on Tuesday, the mayor's office said in a statement.",
+            f"Residents of {town} had asked for the vote for {number + 2} years, according to local records.",
+        ]
+        assert detector.links(make_article(notice, url=f"https://{town.lower()}.example/notice")) == []
+
+
+def test_empty_one_line_and_title_only_matches_are_not_copies() -> None:
+    detector = CopyDetector()
+    assert detector.links(make_article([], url="https://a.example/empty")) == []
+    assert detector.links(make_article([], url="https://b.example/empty")) == []
+    line = ["Breaking: the northern pier in Port Elsa reopened to container traffic this morning."]
+    assert detector.links(make_article(line, url="https://a.example/line")) == []
+    (again,) = detector.links(make_article(line, url="https://b.example/line"))
+    assert again.kind is CopyKind.DUPLICATE
+    other_line = ["Breaking: a wildfire closed the coastal road north of Brightwater this morning."]
+    assert detector.links(make_article(other_line, url="https://c.example/line")) == []
+    same_title = make_article(WIRE[:3], title="Port reopens", url="https://a.example/t")
+    assert detector.links(same_title) == []
+    different_text = [
+        "A wildfire burned through dry forest north of the valley towns overnight, firefighters said."
+    ]
+    assert detector.links(make_article(different_text, title="Port reopens", url="https://b.example/t")) == []
+
+
+def _long_text(target_chars: int) -> list[str]:
+    rng = random.Random(3)
+    vocabulary = [f"term{i}" for i in range(4000)]
+    paragraphs: list[str] = []
+    size = 0
+    while size < target_chars:
+        sentences = [
+            " ".join(rng.choice(vocabulary) for _ in range(rng.randint(10, 25))).capitalize() + "."
+            for _ in range(4)
+        ]
+        paragraphs.append(" ".join(sentences))
+        size += len(paragraphs[-1]) + 2
+    return paragraphs
+
+
+def test_a_megabyte_article_and_its_half_are_original_and_wire_copy() -> None:
+    paragraphs = _long_text(1_000_000)
+    detector = CopyDetector()
+    assert detector.links(make_article(paragraphs, url="https://a.example/long", published=T0)) == []
+    half = make_article(
+        paragraphs[: len(paragraphs) // 2], url="https://b.example/long", published=T0 + timedelta(hours=1)
+    )
+    (link,) = detector.links(half)
+    assert link.kind is CopyKind.WIRE_COPY
+    assert link.article_id == half.id
+    assert link.copy_share == 1.0
+    assert 0.45 < link.original_share < 0.55
+
+
+def test_a_copy_seen_before_its_original_is_turned_round_when_the_original_arrives() -> None:
+    detector = CopyDetector()
+    partial = make_article(WIRE[1:4], url="https://republisher.example/1", published=T0 + timedelta(hours=2))
+    assert detector.links(partial) == []
+    original = make_article(WIRE, url="https://wire.example/2", published=T0)
+    (link,) = detector.links(original)
+    assert (link.article_id, link.original_id) == (partial.id, original.id)
+    assert detector.take_reoriented() == []
+    assert detector.take_reoriented() == []

@@ -29,8 +29,9 @@ MAX_ALIGNED_SENTENCES = 400
 MIN_PAIR_SIMILARITY = 0.5
 """Below this, two sentences share words but not a statement."""
 
-# Names and numbers: a capitalised word that does not open its sentence, or a number.
-_ANCHOR = re.compile(r"(?<![.!?]\s)(?<!^)\b([A-Z][\w'’-]+|\d[\d.,:]*\d|\d)")
+# Names and numbers: a capitalised word that does not open the sentence, or a number.  Applied
+# to one sentence at a time (a split sentence has no inner full stop but abbreviations: "Mr. Rama").
+_ANCHOR = re.compile(r"(?<!^)\b([A-Z][\w'’-]+|\d[\d.,:]*\d|\d)")
 
 
 def anchors(sentence: str) -> frozenset[str]:

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from newsfold.copies.alignment import Alignment, SentencePair, align
+from newsfold.copies.alignment import MAX_ALIGNED_SENTENCES, Alignment, SentencePair, align
 from newsfold.copies.fingerprints import Fingerprint, MinHasher, estimated_jaccard, fingerprint
 from newsfold.copies.lineage import Side, credit, orient_group
 from newsfold.copies.lsh import BandIndex
@@ -155,6 +155,8 @@ class CopyDetector:
 
     def _candidates(self, fp: Fingerprint) -> list[str]:
         """Ids worth aligning with ``fp``, most promising first, at most a few per index."""
+        if fp.word_count == 0:
+            return []  # an empty text copies nothing, and two empty texts are not one article
         limit = MAX_CANDIDATES_PER_INDEX
         found: dict[str, None] = {}
         exact = self._by_text.get(fp.text_hash)
@@ -186,7 +188,9 @@ class CopyDetector:
             return _link(article_id, other_id, CopyKind.DUPLICATE, 1.0, alignment, fp, other)
         alignment = align(fp, other)
         jaccard = estimated_jaccard(fp.shingles, other.shingles)
-        if _same_article(alignment, jaccard, self.near_duplicate_threshold):
+        lengths = sorted((fp.word_count, other.word_count))
+        similar_length = lengths[0] >= SAME_ARTICLE_SHARE * lengths[1]
+        if similar_length and _same_article(alignment, jaccard, self.near_duplicate_threshold):
             return _link(
                 article_id, other_id, CopyKind.NEAR_DUPLICATE, round(jaccard, 3), alignment, fp, other
             )
@@ -309,14 +313,20 @@ def _link(
     other: Fingerprint,
 ) -> CopyLink:
     """A link from the newcomer to the seen article; :func:`orient_group` may turn it round."""
+    left_share, right_share = alignment.left_share, alignment.right_share
+    if max(len(fp.sentences), len(other.sentences)) > MAX_ALIGNED_SENTENCES:
+        # alignment saw only the beginnings; the sentence hashes cover the whole texts
+        shared = fp.hashed & other.hashed
+        left_share = len(shared) / max(1, len(fp.hashed))
+        right_share = len(shared) / max(1, len(other.hashed))
     return CopyLink(
         article_id,
         other_id,
         kind,
         score,
         _spans(alignment.pairs, fp, other),
-        round(alignment.left_share, 3),
-        round(alignment.right_share, 3),
+        round(left_share, 3),
+        round(right_share, 3),
     )
 
 

@@ -1,0 +1,113 @@
+"""The engine end to end: updated articles become revisions, copies keep their lineage."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from newsfold.model import DocumentKind, RawDocument
+from newsfold.pipeline import Engine
+from newsfold.store import Store, open_store
+from newsfold.store.schema import MIGRATIONS, schema_migrations
+
+T0 = datetime(2025, 6, 2, 8, 0, tzinfo=UTC)
+STORY = [
+    "The regional parliament in Brightwater approved the new coastal protection law on Thursday after a long debate.",
+    "The law sets aside 40 million euros for dunes and sea walls along the northern shore over the next decade.",
+    "Opposition members said the money would not be enough to protect the fishing villages north of the river.",
+    '"This is the first step, not the last," said environment minister Carla Ruiz after the vote in the chamber.',
+]
+
+
+def _doc(
+    paragraphs: list[str], *, url: str, outlet: str = "Brightwater Times", hours: float = 0
+) -> RawDocument:
+    return RawDocument(
+        origin=url,
+        body="\n\n".join(paragraphs).encode("utf-8"),
+        kind=DocumentKind.TEXT,
+        url=url,
+        title="Parliament approves coastal law",
+        published=T0 + timedelta(hours=hours),
+        outlet=outlet,
+        encoding="utf-8",
+    )
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    with open_store(f"sqlite:///{tmp_path / 'n.db'}") as opened:
+        yield opened
+
+
+def test_the_same_url_with_edited_text_is_a_revision_with_history(store: Store) -> None:
+    first = Engine(store).ingest_documents([_doc(STORY, url="https://times.example/law")])
+    assert first.new == 1
+    edited = [
+        *STORY[:3],
+        STORY[3].replace("first step", "first real step"),
+        "The law takes effect in January.",
+    ]
+    report = Engine(store).ingest_documents([_doc(edited, url="https://times.example/law", hours=2)])
+    assert (report.new, report.revised) == (0, 1)
+    assert store.article_count() == 1
+    (article_id,) = [a.id for a, _ in store.iter_articles()]
+    current = store.article(article_id)
+    assert current is not None
+    assert current.paragraphs[-1] == "The law takes effect in January."
+    (old,) = store.revisions(article_id)
+    assert (old.revision, old.paragraphs) == (1, STORY)
+
+
+def test_the_same_outlet_republishing_its_text_at_a_new_url_updates_the_article(store: Store) -> None:
+    Engine(store).ingest_documents([_doc(STORY, url="https://times.example/law")])
+    moved = [*STORY, "Updated at noon with the minister's comments."]
+    report = Engine(store).ingest_documents([_doc(moved, url="https://times.example/law?amp=1", hours=1)])
+    assert (report.new, report.revised) == (0, 1)
+    assert store.article_count() == 1
+
+
+def test_another_outlet_with_the_same_text_is_a_copy_not_a_revision(store: Store) -> None:
+    Engine(store).ingest_documents([_doc(STORY, url="https://times.example/law")])
+    report = Engine(store).ingest_documents(
+        [_doc(STORY[:3], url="https://herald.example/coast", outlet="Valley Herald", hours=3)]
+    )
+    assert (report.new, report.revised, report.copies) == (1, 0, 1)
+    (link,) = store.iter_copy_links()
+    assert link.kind.value == "wire_copy"
+
+
+def test_an_older_version_arriving_late_goes_to_the_history_only(store: Store) -> None:
+    Engine(store).ingest_documents([_doc(STORY, url="https://times.example/law", hours=5)])
+    draft = STORY[:3]
+    report = Engine(store).ingest_documents([_doc(draft, url="https://times.example/law", hours=1)])
+    assert report.revised == 1
+    (article_id,) = [a.id for a, _ in store.iter_articles()]
+    current = store.article(article_id)
+    assert current is not None
+    assert current.paragraphs == STORY
+    assert [r.paragraphs for r in store.revisions(article_id)] == [draft]
+
+
+def test_a_version_1_database_is_migrated_and_its_links_still_read(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    engine = sa.create_engine(url)
+    with engine.begin() as connection:
+        schema_migrations.create(connection)
+        MIGRATIONS[0](connection)
+        connection.execute(schema_migrations.insert().values(version=1, applied_at=T0.isoformat()))
+        connection.execute(
+            sa.text("insert into copy_links values ('copy', 'original', 'wire_copy', 0.5, :evidence)"),
+            {"evidence": json.dumps(["A shared sentence of the wire story."])},
+        )
+    engine.dispose()
+    with open_store(url) as migrated:
+        (link,) = migrated.iter_copy_links()
+        assert link.spans[0].copy_text == "A shared sentence of the wire story."
+        assert link.spans[0].verbatim
+        assert migrated.revisions("copy") == []
