@@ -24,6 +24,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from newsfold.copies.fingerprints import MIN_ALIGNABLE_TERMS, Fingerprint, content_terms
+from newsfold.model import normalise_text
 
 MAX_ALIGNED_SENTENCES = 400
 MIN_PAIR_SIMILARITY = 0.5
@@ -156,7 +157,10 @@ def align(left: Fingerprint, right: Fingerprint, min_similarity: float = MIN_PAI
         used_right.add(j)
         li, rj = lefts[i][0], rights[j][0]
         lh, rh = left.sentence_hashes[li], right.sentence_hashes[rj]
-        verbatim = lh is not None and lh == rh
+        if lh is None or rh is None:  # short sentences are not hashed; compare them directly
+            verbatim = normalise_text(left.sentences[li]) == normalise_text(right.sentences[rj])
+        else:
+            verbatim = lh == rh
         pairs.append(SentencePair(li, rj, 1.0 if verbatim else round(similarity, 3), verbatim))
     pairs.sort(key=lambda p: p.left)
     return Alignment(
