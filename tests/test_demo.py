@@ -144,3 +144,25 @@ def test_demo_command(tmp_path: Path) -> None:
 def test_gzipped_html_reads(tmp_path: Path) -> None:
     page = next(demo_corpus().glob("*.html.gz"))
     assert gzip.decompress(page.read_bytes()).lstrip().lower().startswith((b"<!doctype", b"<html"))
+
+
+def test_rewrites_are_found_and_independent_reports_stay_unlinked(demo_store: Any) -> None:
+    stored = _stored_by_origin(demo_store)
+    rewrites = [d for d in gold_documents() if d["relation"] == "rewrite"]
+    found = 0
+    for doc in rewrites:
+        copy = stored[_origin(doc)][0]
+        original = stored[_origin({"file": doc["copy_of"]})][0]
+        kinds = {
+            link.kind.value
+            for link in demo_store.copy_links([copy.id])
+            if {link.article_id, link.original_id} == {copy.id, original.id}
+        }
+        found += kinds == {"rewrite"}
+    independent = [stored[_origin(d)][0] for d in gold_documents() if d["relation"] == "independent"]
+    linked = [
+        a.origin for a in independent if any(link.article_id == a.id for link in demo_store.copy_links([a.id]))
+    ]
+    print(f"rewrites found {found}/{len(rewrites)}; independent reports linked as copies: {linked}")
+    assert found / len(rewrites) >= FLOORS["demo_rewrites_found"]
+    assert linked == []

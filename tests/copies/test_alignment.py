@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from newsfold.copies import MinHasher, align, fingerprint
-from newsfold.copies.alignment import anchors
+from newsfold.copies.alignment import anchors, follow
 from tests.conftest import make_article
 
 HASHER = MinHasher()
@@ -82,3 +82,20 @@ def test_unrelated_texts_do_not_align() -> None:
     alignment = align(left, right)
     assert alignment.pairs == ()
     assert alignment.left_share == 0.0
+
+
+def test_a_free_retelling_is_followed_paragraph_by_paragraph() -> None:
+    original = fingerprint(make_article(ORIGINAL, url="https://a.example/5"), HASHER)
+    retold = [
+        "Port Elsa's northern pier took its first container ship on Tuesday, according to the harbour authority.",
+        "That came a day after dockworkers called off three weeks of strikes, once their union took a six percent rise.",
+        "Until then some 40 ships sat at anchor off the port, maritime agency figures show.",
+    ]
+    followed = follow(fingerprint(make_article(retold, url="https://b.example/5"), HASHER), original)
+    assert [(p[0][:9], p[1][:9]) for p in followed.pairs] == [
+        ("Port Elsa", "The harbo"),
+        ("That came", "Dockworke"),
+        ("Until the", "About 40 "),
+    ]
+    assert followed.shorter_share == 1.0
+    assert followed.anchor_agreement >= 0.6

@@ -190,3 +190,82 @@ def _anchor_agreement(pairs: list[SentencePair], left: Fingerprint, right: Finge
     if smaller == 0:
         return 1.0
     return round(len(left_anchors & right_anchors) / smaller, 3)
+
+
+MAX_FOLLOWED_PARAGRAPHS = 150
+MIN_PARAGRAPH_SIMILARITY = 0.25
+
+
+@dataclass(slots=True, frozen=True)
+class ParagraphFollow:
+    """An order-keeping alignment of two texts' paragraphs: does one retell the other, in turn?
+
+    A human rewrite merges, splits and recasts sentences, so its sentences rarely match one to
+    one, but each of its paragraphs still retells one of the source's, in the source's order.
+    Independent reports of one event share facts too, but not paragraph after paragraph.
+    """
+
+    pairs: tuple[tuple[str, str, float], ...]
+    """(left paragraph, right paragraph, similarity) for each aligned pair, in order."""
+    left_paragraphs: int
+    right_paragraphs: int
+
+    @property
+    def mean_similarity(self) -> float:
+        return sum(p[2] for p in self.pairs) / len(self.pairs) if self.pairs else 0.0
+
+    @property
+    def shorter_share(self) -> float:
+        return len(self.pairs) / max(1, min(self.left_paragraphs, self.right_paragraphs))
+
+    @property
+    def longer_share(self) -> float:
+        return len(self.pairs) / max(1, max(self.left_paragraphs, self.right_paragraphs))
+
+    @property
+    def anchor_agreement(self) -> float:
+        left = set().union(*(anchors(p[0]) for p in self.pairs)) if self.pairs else set()
+        right = set().union(*(anchors(p[1]) for p in self.pairs)) if self.pairs else set()
+        smaller = min(len(left), len(right))
+        return round(len(left & right) / smaller, 3) if smaller else 1.0
+
+
+def _paragraphs(fp: Fingerprint) -> list[tuple[str, frozenset[str]]]:
+    texts: dict[int, list[str]] = defaultdict(list)
+    for sentence, number in zip(fp.sentences[:MAX_ALIGNED_SENTENCES], fp.paragraph_of, strict=False):
+        texts[number].append(sentence)
+    units = []
+    for number in sorted(texts)[:MAX_FOLLOWED_PARAGRAPHS]:
+        text = " ".join(texts[number])
+        terms = content_terms(text)
+        if len(terms) >= MIN_ALIGNABLE_TERMS:
+            units.append((text, terms))
+    return units
+
+
+def follow(left: Fingerprint, right: Fingerprint) -> ParagraphFollow:
+    """The order-keeping paragraph alignment of greatest total similarity (dynamic programming)."""
+    lefts, rights = _paragraphs(left), _paragraphs(right)
+    n, m = len(lefts), len(rights)
+    similarity = [[2 * len(a & b) / (len(a) + len(b)) for _, b in rights] for _, a in lefts]
+    score = [[0.0] * (m + 1) for _ in range(n + 1)]
+    for i in range(1, n + 1):
+        row, above = score[i], score[i - 1]
+        for j in range(1, m + 1):
+            best = max(above[j], row[j - 1])
+            s = similarity[i - 1][j - 1]
+            if s >= MIN_PARAGRAPH_SIMILARITY and above[j - 1] + s > best:
+                best = above[j - 1] + s
+            row[j] = best
+    pairs: list[tuple[str, str, float]] = []
+    i, j = n, m
+    while i and j:
+        s = similarity[i - 1][j - 1]
+        if s >= MIN_PARAGRAPH_SIMILARITY and abs(score[i][j] - (score[i - 1][j - 1] + s)) < 1e-12:
+            pairs.append((lefts[i - 1][0], rights[j - 1][0], round(s, 3)))
+            i, j = i - 1, j - 1
+        elif score[i][j] == score[i - 1][j]:
+            i -= 1
+        else:
+            j -= 1
+    return ParagraphFollow(tuple(reversed(pairs)), n, m)

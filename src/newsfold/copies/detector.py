@@ -33,7 +33,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from newsfold.copies.alignment import MAX_ALIGNED_SENTENCES, Alignment, SentencePair, align
+from newsfold.copies.alignment import (
+    MAX_ALIGNED_SENTENCES,
+    Alignment,
+    ParagraphFollow,
+    SentencePair,
+    align,
+    follow,
+)
 from newsfold.copies.fingerprints import Fingerprint, MinHasher, estimated_jaccard, fingerprint
 from newsfold.copies.lineage import Side, credit, orient_group
 from newsfold.copies.lsh import BandIndex
@@ -49,6 +56,14 @@ MIN_REWRITE_PAIRS = 3
 MIN_REWRITE_SHARE = 0.5
 MIN_REWRITE_ORDER = 0.8
 MIN_REWRITE_ANCHORS = 0.6
+MAX_REWRITE_VERBATIM = 0.25
+"""A rewrite keeps at most this share of its aligned sentences verbatim; a lightly edited copy
+keeps more (a third or more, the rest changed by a word or two) and is a wire copy."""
+RETOLD_SHORTER_SHARE = 0.7
+RETOLD_LONGER_SHARE = 0.55
+RETOLD_SIMILARITY = 0.4
+"""A free rewrite (:func:`~newsfold.copies.alignment.follow`): this share of the shorter and of
+the longer text's paragraphs retold in order, at this mean content-word similarity."""
 """A rewrite keeps most names and numbers of its source (:attr:`Alignment.anchor_agreement`)."""
 SHINGLE_CANDIDATE_THRESHOLD = 0.5
 TERM_CANDIDATE_THRESHOLD = 0.3
@@ -207,6 +222,10 @@ class CopyDetector:
             several = len(shared) >= MIN_SHARED_SENTENCES
             if share >= MIN_SHARED_SHARE or (several and jaccard >= EDITED_JACCARD):
                 return _link(article_id, other_id, CopyKind.WIRE_COPY, round(share, 3), alignment, fp, other)
+        if min(alignment.left_share, alignment.right_share) > 0:
+            retold = follow(fp, other)
+            if _is_retelling(retold):
+                return _retelling_link(article_id, other_id, retold)
         return None
 
     def _orient(self, newcomer: str, found: list[CopyLink]) -> list[CopyLink]:
@@ -272,7 +291,33 @@ def _is_rewrite(alignment: Alignment) -> bool:
         and max(alignment.left_share, alignment.right_share) >= MIN_REWRITE_SHARE
         and alignment.in_order >= MIN_REWRITE_ORDER
         and alignment.anchor_agreement >= MIN_REWRITE_ANCHORS
-        and len(alignment.verbatim) < len(alignment.pairs) / 2
+        and len(alignment.verbatim) < MAX_REWRITE_VERBATIM * len(alignment.pairs)
+    )
+
+
+def _is_retelling(retold: ParagraphFollow) -> bool:
+    """A freer rewrite: paragraph after paragraph of one retells the other's, in order."""
+    return (
+        len(retold.pairs) >= MIN_REWRITE_PAIRS
+        and retold.shorter_share >= RETOLD_SHORTER_SHARE
+        and retold.longer_share >= RETOLD_LONGER_SHARE
+        and retold.mean_similarity >= RETOLD_SIMILARITY
+        and retold.anchor_agreement >= MIN_REWRITE_ANCHORS
+    )
+
+
+def _retelling_link(article_id: str, other_id: str, retold: ParagraphFollow) -> CopyLink:
+    spans = tuple(
+        AlignedSpan(left, right, similarity, verbatim=False) for left, right, similarity in retold.pairs
+    )
+    return CopyLink(
+        article_id,
+        other_id,
+        CopyKind.REWRITE,
+        round(retold.shorter_share * retold.mean_similarity, 3),
+        spans,
+        round(len(retold.pairs) / max(1, retold.left_paragraphs), 3),
+        round(len(retold.pairs) / max(1, retold.right_paragraphs), 3),
     )
 
 

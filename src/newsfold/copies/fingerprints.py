@@ -167,6 +167,8 @@ class Fingerprint:
     terms: Signature
     """MinHash of content words."""
     word_count: int
+    paragraph_of: tuple[int, ...] = ()
+    """The paragraph each sentence belongs to (a rewrite is followed paragraph by paragraph)."""
 
     @property
     def hashed(self) -> set[str]:
@@ -177,10 +179,12 @@ def fingerprint(article: Article, hasher: MinHasher) -> Fingerprint:
     """Sentence hashes and both MinHash signatures of ``article``'s text."""
     sentences: list[str] = []
     hashes: list[str | None] = []
-    for paragraph in article.paragraphs:
+    paragraph_of: list[int] = []
+    for number, paragraph in enumerate(article.paragraphs):
         for sentence in split_sentences(paragraph):
             norm = normalise_text(sentence)
             sentences.append(sentence)
+            paragraph_of.append(number)
             hashes.append(_digest(norm) if len(norm.split()) >= MIN_SENTENCE_WORDS else None)
     tokens = normalise_text(article.text).split()
     terms = sorted(content_terms(article.text))
@@ -192,4 +196,5 @@ def fingerprint(article: Article, hasher: MinHasher) -> Fingerprint:
         shingles=hasher.signature(hasher.shingle_hashes(tokens)),
         terms=hasher.signature(hasher.token_hashes(terms)),
         word_count=len(tokens),
+        paragraph_of=tuple(paragraph_of),
     )
