@@ -118,8 +118,8 @@ def _longest_increasing(values: list[int]) -> int:
 
 def _alignable(fp: Fingerprint) -> list[tuple[int, frozenset[str]]]:
     found = []
-    for index, sentence in enumerate(fp.sentences[:MAX_ALIGNED_SENTENCES]):
-        terms = content_terms(sentence)
+    terms_of = fp.sentence_terms or tuple(content_terms(s) for s in fp.sentences)
+    for index, terms in enumerate(terms_of[:MAX_ALIGNED_SENTENCES]):
         if len(terms) >= MIN_ALIGNABLE_TERMS:
             found.append((index, terms))
     return found
@@ -232,12 +232,17 @@ class ParagraphFollow:
 
 def _paragraphs(fp: Fingerprint) -> list[tuple[str, frozenset[str]]]:
     texts: dict[int, list[str]] = defaultdict(list)
-    for sentence, number in zip(fp.sentences[:MAX_ALIGNED_SENTENCES], fp.paragraph_of, strict=False):
+    term_sets: dict[int, set[str]] = defaultdict(set)
+    terms_of = fp.sentence_terms or tuple(content_terms(s) for s in fp.sentences)
+    for sentence, number, sentence_terms in zip(
+        fp.sentences[:MAX_ALIGNED_SENTENCES], fp.paragraph_of, terms_of, strict=False
+    ):
         texts[number].append(sentence)
+        term_sets[number] |= sentence_terms
     units = []
     for number in sorted(texts)[:MAX_FOLLOWED_PARAGRAPHS]:
         text = " ".join(texts[number])
-        terms = content_terms(text)
+        terms = frozenset(term_sets[number])
         if len(terms) >= MIN_ALIGNABLE_TERMS:
             units.append((text, terms))
     return units

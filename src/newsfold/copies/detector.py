@@ -222,7 +222,11 @@ class CopyDetector:
             several = len(shared) >= MIN_SHARED_SENTENCES
             if share >= MIN_SHARED_SHARE or (several and jaccard >= EDITED_JACCARD):
                 return _link(article_id, other_id, CopyKind.WIRE_COPY, round(share, 3), alignment, fp, other)
-        if min(alignment.left_share, alignment.right_share) > 0:
+        # a retelling keeps names and numbers: skip the paragraph pass when the sentences disagree
+        if (
+            min(alignment.left_share, alignment.right_share) > 0
+            and alignment.anchor_agreement >= MIN_REWRITE_ANCHORS
+        ):
             retold = follow(fp, other)
             if _is_retelling(retold):
                 return _retelling_link(article_id, other_id, retold)

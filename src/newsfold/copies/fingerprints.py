@@ -169,6 +169,8 @@ class Fingerprint:
     """MinHash of content words."""
     word_count: int
     paragraph_of: tuple[int, ...] = ()
+    sentence_terms: tuple[frozenset[str], ...] = ()
+    """:func:`content_terms` of each sentence, computed once: alignment reads them per candidate."""
     """The paragraph each sentence belongs to (a rewrite is followed paragraph by paragraph)."""
 
     @property
@@ -198,4 +200,5 @@ def fingerprint(article: Article, hasher: MinHasher) -> Fingerprint:
         terms=hasher.signature(hasher.token_hashes(terms)),
         word_count=len(tokens),
         paragraph_of=tuple(paragraph_of),
+        sentence_terms=tuple(content_terms(sentence) for sentence in sentences),
     )
