@@ -109,10 +109,14 @@ class Engine:
         self.stories = StoryClusterer(
             threshold=self.settings.story_threshold, window_hours=self.settings.story_window_hours
         )
-        for article, story_id in store.iter_articles():
-            self.copies.add(article)
-            if story_id is not None:
-                self.stories.restore(article, story_id)
+        stored = store.iter_articles()
+        while chunk := list(islice(stored, self.settings.batch_size)):
+            for (article, story_id), fp in zip(
+                chunk, self.copies.fingerprints([article for article, _ in chunk]), strict=True
+            ):
+                self.copies.add(article, fp)
+                if story_id is not None:
+                    self.stories.restore(article, story_id)
         for link in store.iter_copy_links():
             self.copies.restore_link(link)
 
@@ -156,7 +160,12 @@ class Engine:
         articles.sort(key=lambda a: (a.published is None, a.published or datetime.max.replace(tzinfo=UTC)))
         batch = Batch()
         pending: dict[str, Article] = {}
-        for article in articles:
+        # fingerprinted as one batch (far cheaper), except what the store already has unchanged
+        changed = [i for i, a in enumerate(articles) if stored.get(a.id) != a.text_hash]
+        fingerprints = dict(
+            zip(changed, self.copies.fingerprints([articles[i] for i in changed]), strict=True)
+        )
+        for position, article in enumerate(articles):
             known = pending[article.id].text_hash if article.id in pending else stored.get(article.id)
             if known == article.text_hash:
                 report.unchanged += 1
@@ -164,7 +173,7 @@ class Engine:
             if known is not None:  # the same URL (or file) with edited text
                 self._revise(article.id, article, pending, batch, report)
                 continue
-            fp, found = self.copies.match(article)
+            fp, found = self.copies.match(article, fingerprints.get(position))
             same = self._same_article_of_same_outlet(article, found, pending)
             if same is not None:
                 self._revise(same, replace(article, id=same), pending, batch, report)

@@ -64,3 +64,36 @@ def test_band_index_finds_similar_signatures_and_not_dissimilar_ones() -> None:
     index.insert("base", hasher.signature(hasher.token_hashes(base)))
     assert index.query(hasher.signature(hasher.token_hashes(near))) == {"base"}
     assert index.query(hasher.signature(hasher.token_hashes(far))) == set()
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.lists(st.sampled_from([f"w{i}" for i in range(40)]), max_size=30), max_size=8))
+def test_a_batch_of_signatures_equals_the_signatures_one_at_a_time(token_lists: list[list[str]]) -> None:
+    batch = HASHER.shingle_signatures(token_lists)
+    for row, tokens in enumerate(token_lists):
+        assert np.array_equal(batch[row], HASHER.signature(HASHER.shingle_hashes(tokens)))
+    terms = HASHER.set_signatures(token_lists)
+    for row, tokens in enumerate(token_lists):
+        assert np.array_equal(terms[row], HASHER.signature(HASHER.token_hashes(tokens)))
+
+
+def test_densified_signatures_of_tiny_sets_stay_unbiased() -> None:
+    """Short texts fill few bins; the copied bins must not skew the estimate (one-permutation hashing)."""
+    errors = []
+    for pair in range(200):
+        left = [f"a{pair}", f"b{pair}"]
+        right = [f"a{pair}", f"c{pair}", f"d{pair}"]  # exact Jaccard 1/4
+        estimate = estimated_jaccard(
+            HASHER.signature(HASHER.token_hashes(left)), HASHER.signature(HASHER.token_hashes(right))
+        )
+        errors.append(estimate - 0.25)
+    mean = sum(errors) / len(errors)
+    assert abs(mean) < 0.02  # no bias
+    assert (sum((e - mean) ** 2 for e in errors) / len(errors)) ** 0.5 < 0.06  # classic MinHash: 0.027
+
+
+def test_token_hashes_tell_words_apart_and_survive_unicode() -> None:
+    words = ["élan", "elan", "ab", "ba", "a", "aa", "東京", "x" * 1000]
+    hashes = HASHER.token_hashes(words)
+    assert len(set(hashes.tolist())) == len(words)
+    assert np.array_equal(HASHER.token_hashes(["élan"]), hashes[:1])

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import heapq
 from collections import Counter, defaultdict, deque
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -41,7 +41,13 @@ from newsfold.copies.alignment import (
     align,
     follow,
 )
-from newsfold.copies.fingerprints import Fingerprint, MinHasher, estimated_jaccard, fingerprint
+from newsfold.copies.fingerprints import (
+    Fingerprint,
+    MinHasher,
+    estimated_jaccard,
+    fingerprint,
+    fingerprints,
+)
 from newsfold.copies.lineage import Side, credit, orient_group
 from newsfold.copies.lsh import BandIndex
 from newsfold.model import AlignedSpan, Article, CopyKind, CopyLink
@@ -105,6 +111,10 @@ class CopyDetector:
     def fingerprint(self, article: Article) -> Fingerprint:
         return fingerprint(article, self.hasher)
 
+    def fingerprints(self, articles: Sequence[Article]) -> list[Fingerprint]:
+        """Fingerprints of a batch of articles: far cheaper per article than one at a time."""
+        return fingerprints(articles, self.hasher)
+
     def add(self, article: Article, fp: Fingerprint | None = None) -> None:
         """Index ``article`` so later articles can be compared with it.
 
@@ -137,13 +147,13 @@ class CopyDetector:
         fp, found = self.match(article)
         return self.accept(article, fp, found)
 
-    def match(self, article: Article) -> tuple[Fingerprint, list[CopyLink]]:
+    def match(self, article: Article, fp: Fingerprint | None = None) -> tuple[Fingerprint, list[CopyLink]]:
         """Compare ``article`` with the indexed articles without indexing it (links not yet oriented).
 
         A caller that may turn the article into a revision of an earlier one (same outlet, same
         text) decides between :meth:`accept` and :meth:`add` under the earlier id.
         """
-        fp = self.fingerprint(article)
+        fp = fp or self.fingerprint(article)
         found: list[CopyLink] = []
         for other_id in self._candidates(fp):
             if other_id == article.id:
