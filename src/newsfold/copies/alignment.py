@@ -18,30 +18,19 @@ cost bounded for a 1 MB article; the verbatim share still uses every sentence ha
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_left
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
+from itertools import chain
 
-from newsfold.copies.fingerprints import MIN_ALIGNABLE_TERMS, Fingerprint, content_terms
+from newsfold.copies.fingerprints import MIN_ALIGNABLE_TERMS, Fingerprint, anchors, content_terms
 from newsfold.model import normalise_text
+
+__all__ = ["Alignment", "AlignmentIndex", "ParagraphFollow", "SentencePair", "align", "anchors", "follow"]
 
 MAX_ALIGNED_SENTENCES = 400
 MIN_PAIR_SIMILARITY = 0.5
 """Below this, two sentences share words but not a statement."""
-
-# Names and numbers: a capitalised word that does not open the sentence, or a number.  Applied
-# to one sentence at a time (a split sentence has no inner full stop but abbreviations: "Mr. Rama").
-_ANCHOR = re.compile(r"(?<!^)\b([A-Z][\w'’-]+|\d[\d.,:]*\d|\d)")
-
-
-def anchors(sentence: str) -> frozenset[str]:
-    """The names and numbers of ``sentence``: what a paraphrase keeps and a template changes.
-
-    "The council of Varn5 voted on measure 5" and "The council of Varn9 voted on measure 9" share
-    most words but no anchor; a rewrite of a story keeps its people, places and figures.
-    """
-    return frozenset(m.group(1).casefold().rstrip(".,") for m in _ANCHOR.finditer(sentence.strip()))
 
 
 @dataclass(slots=True, frozen=True)
@@ -125,25 +114,46 @@ def _alignable(fp: Fingerprint) -> list[tuple[int, frozenset[str]]]:
     return found
 
 
-def align(left: Fingerprint, right: Fingerprint, min_similarity: float = MIN_PAIR_SIMILARITY) -> Alignment:
+class AlignmentIndex:
+    """One text's alignable sentences and an inverted index of their content words.
+
+    Built once for an article that is compared with many candidates, so each comparison only
+    walks the candidate's sentences.
+    """
+
+    __slots__ = ("fingerprint", "postings", "sentences")
+
+    def __init__(self, fp: Fingerprint) -> None:
+        self.fingerprint = fp
+        self.sentences = _alignable(fp)
+        postings: dict[str, list[int]] = defaultdict(list)
+        for position, (_, terms) in enumerate(self.sentences):
+            for term in terms:
+                postings[term].append(position)
+        self.postings = dict(postings)
+
+
+def align(
+    left: Fingerprint | AlignmentIndex,
+    right: Fingerprint,
+    min_similarity: float = MIN_PAIR_SIMILARITY,
+) -> Alignment:
     """Align ``left``'s sentences with ``right``'s, one-to-one, strongest pairs first.
 
-    Only sentence pairs sharing a content word are scored (an inverted index over the right
-    text), so the cost grows with the overlap, not with the product of the lengths.
+    Only sentence pairs sharing a content word are scored (an inverted index over the left
+    text; pass an :class:`AlignmentIndex` to reuse it across candidates), so the cost grows with
+    the overlap, not with the product of the lengths.
     """
-    lefts, rights = _alignable(left), _alignable(right)
-    postings: dict[str, list[int]] = defaultdict(list)
-    for position, (_, terms) in enumerate(rights):
-        for term in terms:
-            postings[term].append(position)
+    index = left if isinstance(left, AlignmentIndex) else AlignmentIndex(left)
+    left_fp, lefts, postings = index.fingerprint, index.sentences, index.postings
+    rights = _alignable(right)
     scored: list[tuple[float, int, int]] = []
-    for i, (_, terms) in enumerate(lefts):
-        shared: dict[int, int] = defaultdict(int)
-        for term in terms:
-            for j in postings.get(term, ()):
-                shared[j] += 1
-        for j, count in shared.items():
-            similarity = 2 * count / (len(terms) + len(rights[j][1]))
+    empty: list[int] = []
+    for j, (_, terms) in enumerate(rights):
+        shared = Counter(chain.from_iterable(postings.get(term, empty) for term in terms))
+        size = len(terms)
+        for i, count in shared.items():
+            similarity = 2 * count / (len(lefts[i][1]) + size)
             if similarity >= min_similarity:
                 scored.append((similarity, i, j))
     scored.sort(key=lambda item: (-item[0], item[1], item[2]))
@@ -156,9 +166,9 @@ def align(left: Fingerprint, right: Fingerprint, min_similarity: float = MIN_PAI
         used_left.add(i)
         used_right.add(j)
         li, rj = lefts[i][0], rights[j][0]
-        lh, rh = left.sentence_hashes[li], right.sentence_hashes[rj]
+        lh, rh = left_fp.sentence_hashes[li], right.sentence_hashes[rj]
         if lh is None or rh is None:  # short sentences are not hashed; compare them directly
-            verbatim = normalise_text(left.sentences[li]) == normalise_text(right.sentences[rj])
+            verbatim = normalise_text(left_fp.sentences[li]) == normalise_text(right.sentences[rj])
         else:
             verbatim = lh == rh
         pairs.append(SentencePair(li, rj, 1.0 if verbatim else round(similarity, 3), verbatim))
@@ -167,14 +177,16 @@ def align(left: Fingerprint, right: Fingerprint, min_similarity: float = MIN_PAI
         tuple(pairs),
         len(lefts),
         len(rights),
-        _coverage([p.left for p in pairs], left),
+        _coverage([p.left for p in pairs], left_fp),
         _coverage([p.right for p in pairs], right),
-        _anchor_agreement(pairs, left, right),
+        _anchor_agreement(pairs, left_fp, right),
     )
 
 
 def _coverage(aligned: list[int], fp: Fingerprint) -> float:
-    lengths = [len(sentence.split()) for sentence in fp.sentences[:MAX_ALIGNED_SENTENCES]]
+    lengths = fp.sentence_words[:MAX_ALIGNED_SENTENCES] or [
+        len(sentence.split()) for sentence in fp.sentences[:MAX_ALIGNED_SENTENCES]
+    ]
     total = sum(lengths)
     return round(sum(lengths[i] for i in aligned) / total, 3) if total else 0.0
 
@@ -182,10 +194,12 @@ def _coverage(aligned: list[int], fp: Fingerprint) -> float:
 def _anchor_agreement(pairs: list[SentencePair], left: Fingerprint, right: Fingerprint) -> float:
     left_anchors: set[str] = set()
     right_anchors: set[str] = set()
+    left_of = left.sentence_anchors or tuple(anchors(s) for s in left.sentences)
+    right_of = right.sentence_anchors or tuple(anchors(s) for s in right.sentences)
     for pair in pairs:
         if not pair.verbatim:
-            left_anchors |= anchors(left.sentences[pair.left])
-            right_anchors |= anchors(right.sentences[pair.right])
+            left_anchors |= left_of[pair.left]
+            right_anchors |= right_of[pair.right]
     smaller = min(len(left_anchors), len(right_anchors))
     if smaller == 0:
         return 1.0

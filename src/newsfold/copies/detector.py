@@ -36,6 +36,7 @@ import numpy as np
 from newsfold.copies.alignment import (
     MAX_ALIGNED_SENTENCES,
     Alignment,
+    AlignmentIndex,
     ParagraphFollow,
     SentencePair,
     align,
@@ -155,10 +156,11 @@ class CopyDetector:
         """
         fp = fp or self.fingerprint(article)
         found: list[CopyLink] = []
+        index = AlignmentIndex(fp)
         for other_id in self._candidates(fp):
             if other_id == article.id:
                 continue
-            link = self.compare(article.id, fp, other_id)
+            link = self.compare(article.id, fp, other_id, index)
             if link is not None:
                 found.append(link)
         return fp, found
@@ -205,13 +207,18 @@ class CopyDetector:
                 found.update((other_id, None) for other_id, _ in _top(scored, limit))
         return list(found)
 
-    def compare(self, article_id: str, fp: Fingerprint, other_id: str) -> CopyLink | None:
-        """Classify the pair (``article_id`` with text ``fp``, an indexed article); None if unrelated."""
+    def compare(
+        self, article_id: str, fp: Fingerprint, other_id: str, index: AlignmentIndex | None = None
+    ) -> CopyLink | None:
+        """Classify the pair (``article_id`` with text ``fp``, an indexed article); None if unrelated.
+
+        ``index`` is ``fp``'s :class:`AlignmentIndex`, when the caller compares it with several
+        candidates (built once instead of once per candidate).
+        """
         other = self._seen[other_id].fingerprint
+        alignment = align(index or AlignmentIndex(fp), other)
         if fp.text_hash == other.text_hash:
-            alignment = align(fp, other)
             return _link(article_id, other_id, CopyKind.DUPLICATE, 1.0, alignment, fp, other)
-        alignment = align(fp, other)
         jaccard = estimated_jaccard(fp.shingles, other.shingles)
         lengths = sorted((fp.word_count, other.word_count))
         similar_length = lengths[0] >= SAME_ARTICLE_SHARE * lengths[1]

@@ -23,6 +23,7 @@ import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import numpy.typing as npt
@@ -61,6 +62,7 @@ def split_sentences(text: str) -> list[str]:
     return [s.strip() for s in _SENTENCE_END.sub("\\1\n", text).split("\n") if s.strip()]
 
 
+@lru_cache(maxsize=200_000)
 def _stem(word: str) -> str:
     """Fold plurals and the commonest inflections: 'diplomats' ~ 'diplomat', 'expelled' ~ 'expel'."""
     if word.isdigit() or len(word) <= 4:
@@ -83,6 +85,20 @@ def content_terms(text: str) -> frozenset[str]:
         for word in _WORD.findall(text.casefold())
         if word not in STOP_WORDS and (len(word) > 2 or word.isdigit())
     )
+
+
+# Names and numbers: a capitalised word that does not open the sentence, or a number.  Applied
+# to one sentence at a time (a split sentence has no inner full stop but abbreviations: "Mr. Rama").
+_ANCHOR = re.compile(r"(?<!^)\b([A-Z][\w'’-]+|\d[\d.,:]*\d|\d)")
+
+
+def anchors(sentence: str) -> frozenset[str]:
+    """The names and numbers of ``sentence``: what a paraphrase keeps and a template changes.
+
+    "The council of Varn5 voted on measure 5" and "The council of Varn9 voted on measure 9" share
+    most words but no anchor; a rewrite of a story keeps its people, places and figures.
+    """
+    return frozenset(m.group(1).casefold().rstrip(".,") for m in _ANCHOR.finditer(sentence.strip()))
 
 
 def _digest(text: str) -> str:
@@ -269,6 +285,10 @@ class Fingerprint:
     """The paragraph each sentence belongs to (a rewrite is followed paragraph by paragraph)."""
     sentence_terms: tuple[frozenset[str], ...] = ()
     """:func:`content_terms` of each sentence, computed once: alignment reads them per candidate."""
+    sentence_anchors: tuple[frozenset[str], ...] = ()
+    """:func:`anchors` of each sentence, computed once for the same reason."""
+    sentence_words: tuple[int, ...] = ()
+    """Word count of each sentence (alignment weighs coverage by it)."""
 
     @property
     def hashed(self) -> set[str]:
@@ -283,31 +303,36 @@ def fingerprint(article: Article, hasher: MinHasher) -> Fingerprint:
 def fingerprints(articles: Sequence[Article], hasher: MinHasher) -> list[Fingerprint]:
     """:func:`fingerprint` of each article, the signatures computed for the whole batch at once."""
     tokens = [normalise_text(article.text).split() for article in articles]
-    terms = [sorted(content_terms(article.text)) for article in articles]
-    shingles = hasher.shingle_signatures(tokens)
-    term_signatures = hasher.set_signatures(terms)
-    found = []
-    for row, article in enumerate(articles):
+    split = []
+    for article in articles:
         sentences: list[str] = []
-        hashes: list[str | None] = []
         paragraph_of: list[int] = []
         for number, paragraph in enumerate(article.paragraphs):
             for sentence in split_sentences(paragraph):
-                norm = normalise_text(sentence)
                 sentences.append(sentence)
                 paragraph_of.append(number)
-                hashes.append(_digest(norm) if len(norm.split()) >= MIN_SENTENCE_WORDS else None)
+        split.append((sentences, paragraph_of, [content_terms(sentence) for sentence in sentences]))
+    # the text's content words are its sentences' (sentences cover the paragraphs, which are the text)
+    shingles = hasher.shingle_signatures(tokens)
+    term_signatures = hasher.set_signatures([sorted(frozenset().union(*terms)) for _, _, terms in split])
+    found = []
+    for row, (article, (sentences, paragraph_of, terms)) in enumerate(zip(articles, split, strict=True)):
+        normalised = [normalise_text(sentence) for sentence in sentences]
         found.append(
             Fingerprint(
                 article_id=article.id,
                 text_hash=article.text_hash,
                 sentences=tuple(sentences),
-                sentence_hashes=tuple(hashes),
+                sentence_hashes=tuple(
+                    _digest(norm) if len(norm.split()) >= MIN_SENTENCE_WORDS else None for norm in normalised
+                ),
                 shingles=shingles[row],
                 terms=term_signatures[row],
                 word_count=len(tokens[row]),
                 paragraph_of=tuple(paragraph_of),
-                sentence_terms=tuple(content_terms(sentence) for sentence in sentences),
+                sentence_terms=tuple(terms),
+                sentence_anchors=tuple(anchors(sentence) for sentence in sentences),
+                sentence_words=tuple(len(sentence.split()) for sentence in sentences),
             )
         )
     return found
