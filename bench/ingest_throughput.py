@@ -1,9 +1,9 @@
 """Ingest throughput: articles/s and peak memory of ``newsfold ingest`` on ≥ 10,000 articles.
 
 The demo corpus is repeated until the target count is reached.  Each repetition renames every
-capitalised word (``Elsa`` → ``Elsaqb``) so repetitions are new events with new articles rather
-than duplicates of the first one, while keeping the corpus's mix of wire copies, rewrites, HTML
-pages and boilerplate.  Files are written to a temporary folder and ingested by the real CLI in a
+capitalised word (``Elsa`` → ``Elsaqb``) and one long word in three, so repetitions are new events
+on the same topics (shared vocabulary, no shared sentence) rather than copies of the first one,
+while keeping the corpus's mix of wire copies, rewrites, HTML pages and boilerplate.  Files are written to a temporary folder and ingested by the real CLI in a
 subprocess, so its peak memory is measured alone.
 
 Baseline, in the same run: reading and extracting the same files in this process without copy
@@ -22,6 +22,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import zlib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -33,6 +34,9 @@ from newsfold.ingest import iter_input_files, read_path  # noqa: E402
 from newsfold.model import DocumentKind, RawDocument  # noqa: E402
 
 _CAPITALISED = re.compile(rb"\b([A-Z][a-z]{2,})\b")
+_LONG_WORD = re.compile(rb"(?<![/.@&])\b([a-z]{5,})\b(?![/.@]\w)")
+_NUMBER = re.compile(rb"(?<![\d:.-])\d{1,4}(?![\d:-])")  # not dates (2025-03-04) or times
+_MARKUP = re.compile(rb"(<script.*?</script>|<style.*?</style>|<[^>]*>|\[[^\]]*\])", re.DOTALL)
 
 
 def _suffix(n: int) -> bytes:
@@ -51,7 +55,25 @@ def _variant(body: bytes, repetition: int) -> bytes:
     tag = b"q" + _suffix(repetition)
     # canonical URLs too: a page keeps its identity by URL, and a repetition is a new page
     body = body.replace(b".example/", b".example/" + tag + b"/")
-    return _CAPITALISED.sub(lambda m: m.group(1) + tag, body)
+    body = _CAPITALISED.sub(lambda m: m.group(1) + tag, body)
+    # names alone are not enough: a sentence without one ("The ministry said it would appeal.")
+    # would be shared verbatim by every repetition, making them wire copies of each other.  One
+    # long word in three (the same ones throughout a repetition) changes too, so a repetition
+    # reads like another event on the same topic: most vocabulary shared, no sentence.
+    def rename(m: re.Match[bytes]) -> bytes:
+        return m.group(1) + tag if zlib.crc32(m.group(1) + tag) % 3 == 0 else m.group(1)
+
+    def renumber(m: re.Match[bytes]) -> bytes:
+        value = m.group(0)
+        if len(value) == 4 and value[:2] in (b"19", b"20"):  # years keep dates parseable
+            return value
+        return str(int(value) + 1 + repetition % 97).encode()
+
+    # text only: tags, attributes, scripts (JSON-LD keys) and shortcodes keep their names; and
+    # figures change, or a repetition would be a rewrite of its original (same sentences, same numbers)
+    parts = _MARKUP.split(body)
+    parts[::2] = [_NUMBER.sub(renumber, _LONG_WORD.sub(rename, part)) for part in parts[::2]]
+    return b"".join(parts)
 
 
 def build_corpus(target: int, folder: Path) -> int:
