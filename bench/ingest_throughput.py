@@ -56,6 +56,7 @@ def _variant(body: bytes, repetition: int) -> bytes:
     # canonical URLs too: a page keeps its identity by URL, and a repetition is a new page
     body = body.replace(b".example/", b".example/" + tag + b"/")
     body = _CAPITALISED.sub(lambda m: m.group(1) + tag, body)
+
     # names alone are not enough: a sentence without one ("The ministry said it would appeal.")
     # would be shared verbatim by every repetition, making them wire copies of each other.  One
     # long word in three (the same ones throughout a repetition) changes too, so a repetition

@@ -161,7 +161,9 @@ def test_rewrites_are_found_and_independent_reports_stay_unlinked(demo_store: An
         found += kinds == {"rewrite"}
     independent = [stored[_origin(d)][0] for d in gold_documents() if d["relation"] == "independent"]
     linked = [
-        a.origin for a in independent if any(link.article_id == a.id for link in demo_store.copy_links([a.id]))
+        a.origin
+        for a in independent
+        if any(link.article_id == a.id for link in demo_store.copy_links([a.id]))
     ]
     print(f"rewrites found {found}/{len(rewrites)}; independent reports linked as copies: {linked}")
     assert found / len(rewrites) >= FLOORS["demo_rewrites_found"]
