@@ -9,7 +9,12 @@ are scored with B-cubed precision, recall and F1 against the gold ``story`` fiel
 Splits, for tuning honestly: ``tune`` = odd topics, ``heldout`` = even topics, ``all``.
 Thresholds are chosen on ``tune`` only; ``heldout`` says whether the choice generalises.
 
-    python -m eval.stories_ecbplus [--split all|tune|heldout] [--threshold T] [--sweep] [--json]
+Side by side, on the same documents in the same order: NewsBlur's title rule, Tiny Tiny RSS's
+title trigram rule and TF-IDF + agglomerative clustering at its best (oracle) threshold
+(``eval/story_baselines.py``).
+
+    python -m eval.stories_ecbplus [--split all|tune|heldout] [--threshold T] [--sweep]
+                                   [--no-baselines] [--json]
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from typing import Any
 
 from eval._common import SHARED_DATA, require
 from eval.metrics import bcubed
+from eval.story_baselines import StreamItem, agglomerative, newsblur, ttrss
 from newsfold.config import Settings
 from newsfold.copies import CopyDetector
 from newsfold.extract import extract
@@ -84,27 +90,52 @@ def cluster(rows: list[dict[str, Any]], articles: list[Article | None], threshol
     }
 
 
+def baselines(rows: list[dict[str, Any]], articles: list[Article | None]) -> dict[str, dict[str, Any]]:
+    """The peers' rules on the same documents, in the same order (ECB+ has no times)."""
+    gold = {row["id"]: row["story"] for row in rows}
+    items = [
+        StreamItem(row["id"], row["title"], article.text if article else row["text"], None)
+        for row, article in zip(rows, articles, strict=True)
+    ]
+
+    def scores(predicted: dict[str, str]) -> dict[str, Any]:
+        precision, recall, f1 = bcubed(predicted, gold)
+        return {"precision": precision, "recall": recall, "f1": f1, "stories": len(set(predicted.values()))}
+
+    best, cut = agglomerative(items, lambda p: bcubed(p, gold)[2])
+    return {
+        "newsblur": scores(newsblur(items)),
+        "ttrss_trigram": scores(ttrss(items)),
+        "tfidf_agglomerative": scores(best) | {"threshold": cut},
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", type=Path, default=SHARED_DATA / "ecbplus" / "ecbplus_dev.jsonl")
     parser.add_argument("--split", choices=["all", "tune", "heldout"], default="all")
     parser.add_argument("--threshold", type=float, default=Settings().story_threshold)
     parser.add_argument("--sweep", action="store_true", help="score thresholds 0.10 … 0.60")
+    parser.add_argument("--no-baselines", action="store_true", help="newsfold only")
     parser.add_argument("--json", action="store_true", help="print JSON")
     args = parser.parse_args()
     rows = load(args.data, args.split)
     articles = extract_all(rows)
     thresholds = [round(0.10 + 0.05 * i, 2) for i in range(11)] if args.sweep else [args.threshold]
     results = [cluster(rows, articles, t) for t in thresholds]
+    peers = {} if args.no_baselines else baselines(rows, articles)
     if args.json:
-        print(json.dumps(results if args.sweep else results[0], indent=2))
+        print(json.dumps({"newsfold": results if args.sweep else results[0], "baselines": peers}, indent=2))
         return
     print(f"ECB+ dev, split {args.split}: {len(rows)} documents, {results[0]['gold_stories']} gold stories")
-    print(f"{'threshold':>9} {'B3 P':>6} {'B3 R':>6} {'B3 F1':>6} {'stories':>7} {'docs/s':>7}")
+    print(f"{'system':<22}{'threshold':>9} {'B3 P':>6} {'B3 R':>6} {'B3 F1':>6} {'stories':>7} {'docs/s':>7}")
     for r in results:
         print(
-            f"{r['threshold']:9.2f} {r['precision']:6.3f} {r['recall']:6.3f} {r['f1']:6.3f} {r['stories']:7d} {r['docs_per_s']:7.1f}"
+            f"{'newsfold':<22}{r['threshold']:9.2f} {r['precision']:6.3f} {r['recall']:6.3f} {r['f1']:6.3f} {r['stories']:7d} {r['docs_per_s']:7.1f}"
         )
+    for name, p in peers.items():
+        cut = f"{p['threshold']:9.3f}" if "threshold" in p else f"{'':9}"
+        print(f"{name:<22}{cut} {p['precision']:6.3f} {p['recall']:6.3f} {p['f1']:6.3f} {p['stories']:7d}")
 
 
 if __name__ == "__main__":
