@@ -61,6 +61,23 @@ def test_seeds_fold_into_one_story_with_wire_copy_linked(tmp_path: Path, seeds_d
     assert story["independent_sources"] == 3
 
 
+def test_export_holds_every_story_with_its_links_and_lineage(tmp_path: Path, seeds_dir: Path) -> None:
+    db = tmp_path / "n.db"
+    run(db, "ingest", "-q", str(seeds_dir))
+    exported = json.loads(run(db, "export", "--json").output)
+    assert exported["format"] == "newsfold.export/1"
+    [story] = exported["stories"]
+    assert story == json.loads(run(db, "story", story["id"], "--json").output)
+    assert {link["kind"] for link in story["copy_links"]} == {"wire_copy", "rewrite"}
+    assert story["independent_sources"] == 3
+    out = tmp_path / "export.json"
+    assert run(db, "export", story["id"], "-o", str(out)).exit_code == 0
+    assert json.loads(out.read_text(encoding="utf-8"))["stories"][0]["id"] == story["id"]
+    missing = CliRunner().invoke(cli, ["--db", str(db), "export", "nope"])
+    assert missing.exit_code != 0
+    assert "no story 'nope'" in missing.output
+
+
 def test_ingest_is_idempotent(tmp_path: Path, seeds_dir: Path) -> None:
     db = tmp_path / "n.db"
     run(db, "ingest", "-q", str(seeds_dir))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 import sys
-from datetime import datetime
+from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -194,19 +194,11 @@ def story(ctx: click.Context, story_id: str, as_json: bool, why: bool) -> None:
     if found is None:
         raise click.ClickException(f"no story {story_id!r}; `newsfold stories` lists them")
     summary, members = found
+    if as_json:
+        _echo_json(_story_json(summary, members, links))
+        return
     trees = lineage_trees((m.article_id for m in members), links)
     sources = independent_sources(members)
-    if as_json:
-        _echo_json(
-            {
-                **_summary_json(summary),
-                "independent_sources": sources,
-                "members": [_member_json(m) for m in members],
-                "copy_links": [_link_json(link) for link in links],
-                "lineage": [_lineage_json(tree) for tree in trees],
-            }
-        )
-        return
     click.echo(
         f"{summary.title}\n{summary.id} · {summary.article_count} articles · {summary.outlet_count} outlets"
         f" · {sources} independent sources\n"
@@ -215,6 +207,54 @@ def story(ctx: click.Context, story_id: str, as_json: bool, why: bool) -> None:
     click.echo("Coverage and lineage (original → copies):")
     for tree in trees:
         _print_lineage(tree, by_id, why, depth=0)
+
+
+def _story_json(summary: StorySummary, members: list[StoryMember], links: list[CopyLink]) -> dict[str, Any]:
+    """A story as ``story --json`` and ``export`` print it (the documented export format)."""
+    return {
+        **_summary_json(summary),
+        "independent_sources": independent_sources(members),
+        "members": [_member_json(m) for m in members],
+        "copy_links": [_link_json(link) for link in links],
+        "lineage": [_lineage_json(tree) for tree in lineage_trees((m.article_id for m in members), links)],
+    }
+
+
+EXPORT_FORMAT = "newsfold.export/1"
+
+
+@cli.command()
+@click.argument("story_ids", nargs=-1)
+@click.option("--json", "as_json", is_flag=True, default=True, help="JSON (the default and only format).")
+@click.option("--limit", "-n", type=int, default=None, help="Without STORY_IDS: the N most recently active.")
+@click.option(
+    "--output",
+    "-o",
+    type=click.File("w", encoding="utf-8"),
+    default="-",
+    help="Write to a file (default stdout).",
+)
+@click.pass_context
+def export(
+    ctx: click.Context, story_ids: tuple[str, ...], as_json: bool, limit: int | None, output: Any
+) -> None:
+    """Export stories (all, or the STORY_IDS given) as one JSON document.
+
+    Each story is what `newsfold story ID --json` prints: summary, members with their relation
+    and assignment reason, copy links with kind, scores and aligned spans, and lineage trees.
+    """
+    with _open(ctx) as store:
+        ids = list(story_ids) or [s.id for s in store.stories(limit=limit)]
+        exported = []
+        for story_id in ids:
+            found = store.story(story_id)
+            if found is None:
+                raise click.ClickException(f"no story {story_id!r}; `newsfold stories` lists them")
+            summary, members = found
+            links = store.copy_links(m.article_id for m in members)
+            exported.append(_story_json(summary, members, links))
+    document = {"format": EXPORT_FORMAT, "exported_at": _iso(datetime.now(UTC)), "stories": exported}
+    output.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
 
 
 def _link_json(link: CopyLink) -> dict[str, Any]:
