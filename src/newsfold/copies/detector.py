@@ -75,6 +75,8 @@ the longer text's paragraphs retold in order, at this mean content-word similari
 SHINGLE_CANDIDATE_THRESHOLD = 0.5
 TERM_CANDIDATE_THRESHOLD = 0.3
 MAX_CANDIDATES_PER_INDEX = 40
+MAX_TERM_CANDIDATES = 12
+"""Content-word neighbours are many in a busy topic; a rewrite is among the closest few."""
 """Each index proposes at most this many candidates, best first, so templated news (scores,
 weather, council notices: thousands of articles sharing a frame) costs a bounded number of
 alignments per article instead of one per earlier article."""
@@ -196,15 +198,15 @@ class CopyDetector:
                 shared.update(holders)
         found.update((other_id, None) for other_id, _ in _top(shared.items(), limit))
         if not np.array_equal(fp.shingles, self._empty):
-            for index, signature, field in (
-                (self._shingle_index, fp.shingles, "shingles"),
-                (self._term_index, fp.terms, "terms"),
+            for index, signature, field, most in (
+                (self._shingle_index, fp.shingles, "shingles", limit),
+                (self._term_index, fp.terms, "terms", MAX_TERM_CANDIDATES),
             ):
                 scored = [
                     (other_id, estimated_jaccard(signature, getattr(self._seen[other_id].fingerprint, field)))
                     for other_id in index.query(signature)
                 ]
-                found.update((other_id, None) for other_id, _ in _top(scored, limit))
+                found.update((other_id, None) for other_id, _ in _top(scored, most))
         return list(found)
 
     def compare(
