@@ -37,6 +37,8 @@ TEXT_MEMBER_WEIGHT = 0.30
 TEXT_CENTROID_WEIGHT = 0.50
 ENTITY_WEIGHT = 0.20
 BACKGROUND_PSEUDO_DOCUMENTS = 100
+HEADLINE_ONLY_FACTOR = 0.6
+"""The threshold for an article that is only a headline, as a share of the usual one."""
 
 
 @dataclass(slots=True)
@@ -95,13 +97,15 @@ class StoryClusterer:
                     (Neighbour(other, 1.0),),
                 )
         best_story, best_score, nearest = self._best_story(article, features, vector)
-        if best_story is not None and best_score >= self.threshold:
+        # a headline alone has few terms, so even two headlines of one event score lower
+        threshold = self.threshold * (HEADLINE_ONLY_FACTOR if not article.paragraphs else 1.0)
+        if best_story is not None and best_score >= threshold:
             self._add(article, best_story, features, vector)
             return StoryAssignment(article.id, best_story, round(best_score, 4), False, "similar", nearest)
         story = story_id_for(article.id)
         self._add(article, story, features, vector)
         reason = (
-            f"no story above {self.threshold} (best {best_score:.3f})" if best_story else "no similar story"
+            f"no story above {threshold:.3f} (best {best_score:.3f})" if best_story else "no similar story"
         )
         return StoryAssignment(article.id, story, round(best_score, 4), True, reason, nearest)
 

@@ -18,6 +18,8 @@ from wordfreq import zipf_frequency
 
 from newsfold.model import Article
 
+TITLE_NAME_ZIPF = 4.5
+"""In a Title Case headline, a word this common in English is taken for a word, not a name."""
 _WEEKDAYS = frozenset(["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"])
 # Words that say nothing about which event an article reports.
 _STOP_WORD_TEXT = """
@@ -63,10 +65,24 @@ def terms(text: str) -> list[str]:
     ]
 
 
+def _title_cased(text: str) -> bool:
+    """A Title Case headline: capitals there mark words, not names."""
+    words = [w for w in _WORD.findall(text) if len(w) > 3]
+    return len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.7 * len(words)
+
+
 def entities(text: str) -> list[str]:
-    """Capitalised runs, normalised; a single word opening a sentence is skipped ("Police said")."""
+    """Capitalised runs, normalised; a single word opening a sentence is skipped ("Police said").
+
+    In a Title Case headline every word is capitalised, so there a run is cut at common English
+    words ("Juan Pablo Makes His Decision" → "juan pablo").
+    """
     found: list[str] = []
+    title_cased = _title_cased(text)
     for match in _CAPITALISED_RUN.finditer(text):
+        if title_cased:
+            found.extend(_names_in_title_case(match.group(0)))
+            continue
         words = match.group(0).split()
         while words and words[0].casefold() in _ENTITY_STOP:
             words = words[1:]
@@ -77,6 +93,19 @@ def entities(text: str) -> list[str]:
             continue
         found.append(_POSSESSIVE.sub("", " ".join(words).casefold().rstrip(".")))
     return found
+
+
+def _names_in_title_case(run: str) -> list[str]:
+    names: list[str] = []
+    current: list[str] = []
+    for word in [*run.split(), ""]:
+        folded = _POSSESSIVE.sub("", word.casefold().strip(".,:;!?\"'“”‘’"))
+        if folded and zipf_frequency(folded, "en") < TITLE_NAME_ZIPF:
+            current.append(folded)
+        elif current:
+            names.append(" ".join(current))
+            current = []
+    return names
 
 
 @dataclass(slots=True)
@@ -93,7 +122,7 @@ def article_features(article: Article) -> ArticleFeatures:
     term_counts = Counter(terms(body))
     for term in terms(article.title) * 2:
         term_counts[term] += 1
-    entity_counts = Counter(entities(article.title + ". " + body))
+    entity_counts = Counter(entities(article.title) + entities(body))
     return ArticleFeatures(term_counts, entity_counts, frozenset(_YEAR.findall(body)))
 
 
