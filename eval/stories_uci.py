@@ -7,7 +7,7 @@ TIMESTAMP order through newsfold's story clusterer.  Scored with B-cubed P/R/F1 
 side by side with NewsBlur's title rule, Tiny Tiny RSS's trigram rule and TF-IDF + agglomerative
 clustering at its best (oracle) threshold (``eval/story_baselines.py``).
 
-    python -m eval.stories_uci [--limit N] [--threshold T] [--no-baselines] [--json]
+    python -m eval.stories_uci [--limit N] [--threshold T] [--no-baselines] [--ablate] [--json]
 """
 
 from __future__ import annotations
@@ -53,9 +53,22 @@ def as_article(row: dict[str, str]) -> Article:
     )
 
 
-def newsfold_stories(articles: list[Article], threshold: float) -> tuple[dict[str, str], float]:
+ABLATIONS: dict[str, dict[str, Any]] = {
+    "all signals": {},
+    "without nearest-member text": {"weights": (0.0, 0.5, 0.2)},
+    "without centroid text": {"weights": (0.3, 0.0, 0.2)},
+    "without entities": {"weights": (0.3, 0.5, 0.0)},
+    "without time": {"window_hours": 1e9},
+}
+"""Each signal turned off in turn (remaining weights renormalised; no time: an endless window)."""
+
+
+def newsfold_stories(
+    articles: list[Article], threshold: float, **options: Any
+) -> tuple[dict[str, str], float]:
     settings = Settings()
-    clusterer = StoryClusterer(threshold=threshold, window_hours=settings.story_window_hours)
+    options.setdefault("window_hours", settings.story_window_hours)
+    clusterer = StoryClusterer(threshold=threshold, **options)
     start = time.perf_counter()
     predicted = {a.id: clusterer.assign(a).story_id for a in articles}
     return predicted, time.perf_counter() - start
@@ -80,6 +93,23 @@ def run(limit: int | None, threshold: float, baselines: bool) -> dict[str, Any]:
     return results
 
 
+def ablate(limit: int | None, threshold: float, as_json: bool) -> None:
+    rows = load(DATA, limit)
+    articles = [as_article(r) for r in rows]
+    gold = {a.id: r["STORY"] for a, r in zip(articles, rows, strict=True)}
+    found = {
+        name: _scores(newsfold_stories(articles, threshold, **o)[0], gold) for name, o in ABLATIONS.items()
+    }
+    if as_json:
+        print(json.dumps(found, indent=2))
+        return
+    print(f"UCI headlines, threshold {threshold}: each signal off in turn")
+    for name, r in found.items():
+        print(
+            f"{name:<30} P {r['precision']:.3f}  R {r['recall']:.3f}  F1 {r['f1']:.3f}  ({r['stories']} stories)"
+        )
+
+
 def _scores(predicted: dict[str, str], gold: dict[str, str]) -> dict[str, Any]:
     precision, recall, f1 = bcubed(predicted, gold)
     return {"precision": precision, "recall": recall, "f1": f1, "stories": len(set(predicted.values()))}
@@ -90,8 +120,12 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=None, help="only the first N headlines in time order")
     parser.add_argument("--threshold", type=float, default=Settings().story_threshold)
     parser.add_argument("--no-baselines", action="store_true")
+    parser.add_argument("--ablate", action="store_true", help="turn each signal off in turn")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
+    if args.ablate:
+        ablate(args.limit, args.threshold, args.json)
+        return
     result = run(args.limit, args.threshold, not args.no_baselines)
     if args.json:
         print(json.dumps(result, indent=2))

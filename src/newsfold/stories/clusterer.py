@@ -60,9 +60,24 @@ def story_id_for(article_id: str) -> str:
 class StoryClusterer:
     """Assigns articles to stories as they stream in; state can be rebuilt with :meth:`restore`."""
 
-    def __init__(self, *, threshold: float = 0.25, window_hours: float = 24 * 7) -> None:
+    def __init__(
+        self,
+        *,
+        threshold: float = 0.25,
+        window_hours: float = 24 * 7,
+        weights: tuple[float, float, float] = (TEXT_MEMBER_WEIGHT, TEXT_CENTROID_WEIGHT, ENTITY_WEIGHT),
+        follow_copy_links: bool = True,
+    ) -> None:
+        """``weights`` are those of the nearest member's text, the centroid's text and the entities
+        (an evaluation turns one off to measure what it adds); ``follow_copy_links`` puts a copy in
+        its original's story whatever the scores say."""
         self.threshold = threshold
         self.window_hours = window_hours
+        total = sum(weights)
+        if total <= 0 or min(weights) < 0:
+            raise ValueError("weights must be non-negative and not all zero")
+        self.weights = tuple(w / total for w in weights)
+        self.follow_copy_links = follow_copy_links
         self._documents = 0
         self._term_df: Counter[str] = Counter()
         self._entity_df: Counter[str] = Counter()
@@ -83,7 +98,7 @@ class StoryClusterer:
         features = article_features(article)
         self._count(features)
         vector = self._vector(features)
-        for link in links:
+        for link in links if self.follow_copy_links else ():
             other = link.original_id if link.article_id == article.id else link.article_id
             story = self._story_of.get(other)
             if story is not None:
@@ -152,10 +167,11 @@ class StoryClusterer:
             if distance > self.window_hours:
                 continue
             members.sort(key=lambda m: -m[1])
+            member_weight, centroid_weight, entity_weight = self.weights
             score = (
-                TEXT_MEMBER_WEIGHT * members[0][1]
-                + TEXT_CENTROID_WEIGHT * cosine(vector, state.centroid) / state.centroid_norm
-                + ENTITY_WEIGHT * self._entity_share(features, state)
+                member_weight * members[0][1]
+                + centroid_weight * cosine(vector, state.centroid) / state.centroid_norm
+                + (entity_weight * self._entity_share(features, state) if entity_weight else 0.0)
             ) * (1.0 - 0.3 * distance / self.window_hours)
             if score > best[1]:
                 best = (story, score, tuple(Neighbour(m, round(s, 4)) for m, s in members[:3]))
