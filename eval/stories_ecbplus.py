@@ -90,6 +90,8 @@ def cluster(
             continue
         predicted[row["id"]] = clusterer.assign(article, detector.links(article)).story_id
     elapsed = time.perf_counter() - start
+    # where each article's story ended up: stories merged later resolve to the one that absorbed them
+    predicted = {item: clusterer.resolve(story) for item, story in predicted.items()}
     gold = {row["id"]: row["story"] for row in rows}
     precision, recall, f1 = bcubed(predicted, gold)
     return {

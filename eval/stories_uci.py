@@ -71,6 +71,8 @@ def newsfold_stories(
     clusterer = StoryClusterer(threshold=threshold, **options)
     start = time.perf_counter()
     predicted = {a.id: clusterer.assign(a).story_id for a in articles}
+    # stories merged later resolve to the one that absorbed them
+    predicted = {item: clusterer.resolve(story) for item, story in predicted.items()}
     return predicted, time.perf_counter() - start
 
 

@@ -98,7 +98,9 @@ def _print_report(report: IngestReport, as_json: bool) -> None:
         f"{report.files} files, {report.read} documents read: {report.new} new "
         f"({report.duplicates} duplicates, {report.copies} copies), {report.revised} revised, {report.unchanged} already stored, "
         f"{len(report.skipped)} skipped; {len(report.stories_touched)} stories touched "
-        f"({report.stories_opened} new)"
+        f"({report.stories_opened} new"
+        + (f", {report.stories_merged} merged" if report.stories_merged else "")
+        + ")"
     )
 
 

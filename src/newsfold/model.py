@@ -201,6 +201,19 @@ class StoryAssignment:
 
 
 @dataclass(slots=True, frozen=True)
+class StoryMerge:
+    """Two stories found to be one: ``merged``'s articles now belong to ``kept``.
+
+    ``merged`` stays resolvable: a link or bookmark to it leads to ``kept``.
+    """
+
+    kept: str
+    merged: str
+    similarity: float
+    reason: str
+
+
+@dataclass(slots=True, frozen=True)
 class StorySummary:
     """One line of a story listing."""
 

@@ -40,6 +40,8 @@ class IngestReport:
     warnings: list[Skipped] = field(default_factory=list)
     stories_touched: set[str] = field(default_factory=set)
     stories_opened: int = 0
+    stories_merged: int = 0
+    """Stories found to be one with another and merged into it (their ids still resolve)."""
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -54,6 +56,7 @@ class IngestReport:
             "warnings": [{"origin": w.origin, "message": w.reason} for w in self.warnings],
             "stories_touched": len(self.stories_touched),
             "stories_opened": self.stories_opened,
+            "stories_merged": self.stories_merged,
         }
 
 
@@ -192,6 +195,12 @@ class Engine:
             report.stories_touched.add(assignment.story_id)
             report.stories_opened += assignment.opened
         batch.links.extend(self.copies.take_reoriented())
+        for merge in self.stories.take_merges():
+            batch.merges.append(merge)
+            report.stories_merged += 1
+            if merge.merged in report.stories_touched:
+                report.stories_touched.discard(merge.merged)
+                report.stories_touched.add(merge.kept)
         self.store.save(batch)
 
     def _revise(

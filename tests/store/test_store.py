@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from newsfold.model import AlignedSpan, CopyKind, CopyLink, RemovedText, StoryAssignment
+from newsfold.model import AlignedSpan, CopyKind, CopyLink, RemovedText, StoryAssignment, StoryMerge
 from newsfold.store import Batch, open_store
 from newsfold.store.schema import MIGRATIONS
 from tests.conftest import make_article
@@ -61,6 +61,30 @@ def test_article_round_trip_and_story_listing(tmp_path: Path) -> None:
         assert members[0].relation == f"wire_copy of {old.id}"
         assert store.story("s1") is not None
         assert store.story("s1")[1][0].relation == "original"  # type: ignore[index]
+
+
+def test_merged_stories_move_their_articles_and_their_ids_keep_resolving(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'n.db'}"
+    with open_store(url) as store:
+        first, second, third = (
+            make_article([f"Report number {n} about the Kovar mine flood."], url=f"https://a.example/{n}")
+            for n in range(3)
+        )
+        store.save(Batch([(first, _assignment(first.id, "sA")), (second, _assignment(second.id, "sB"))]))
+        # in one batch: a new article joins sC, then sA merges into sB and sB into sC
+        batch = Batch([(third, _assignment(third.id, "sC"))])
+        batch.merges = [StoryMerge("sB", "sA", 0.8, "bridged"), StoryMerge("sC", "sB", 0.75, "bridged")]
+        store.save(batch)
+    with open_store(url) as store:  # survives a restart
+        assert [s.id for s in store.stories()] == ["sC"]
+        assert store.stories()[0].article_count == 3
+        for old_id in ("sA", "sB", "sC"):
+            assert store.resolve_story(old_id) == "sC"
+            found = store.story(old_id)
+            assert found is not None
+            assert found[0].id == "sC"
+        assert store.resolve_story("nope") == "nope"
+        assert store.story("nope") is None
 
 
 def test_a_failed_batch_writes_nothing(tmp_path: Path) -> None:

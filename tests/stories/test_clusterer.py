@@ -75,3 +75,52 @@ def test_restore_replays_without_deciding_again() -> None:
     clusterer.restore(make_article(STRIKE_A, published=T0), "s-kept")
     joined = clusterer.assign(make_article(STRIKE_A_OTHER_OUTLET, url="https://b.example", published=T0))
     assert joined.story_id == "s-kept"
+
+
+RESCUE = [
+    "Rescuers pulled 14 miners from the flooded Kovar shaft near Brenna on Sunday after a 30-hour operation led by engineer Mila Dossen.",
+    "The miners were taken to Brenna district hospital, where doctors said all were in stable condition.",
+]
+CAUSE = [
+    "Inspectors from the national mining authority said a burst drainage pipe flooded the Kovar shaft's lower gallery.",
+    "The operator Halden Minerals had been fined twice for drainage faults, the authority's chief inspector Aron Vell said.",
+]
+
+
+def test_two_stories_an_article_bridges_merge_and_the_merged_id_resolves() -> None:
+    """Two angles of one event open two stories; reports covering both show they are one."""
+    clusterer = StoryClusterer(threshold=0.4)
+    rescue = clusterer.assign(
+        make_article(RESCUE, title="Miners rescued at Kovar", url="https://a.example/1")
+    )
+    cause = clusterer.assign(
+        make_article(CAUSE, title="Burst pipe flooded Kovar shaft", url="https://b.example/1")
+    )
+    assert rescue.story_id != cause.story_id  # too different to join at first
+    merges = []
+    for number, paragraphs in enumerate([RESCUE + CAUSE, RESCUE + CAUSE[:1], RESCUE + CAUSE[:1]]):
+        clusterer.assign(
+            make_article(
+                paragraphs, title="Kovar mine flood: rescue and cause", url=f"https://c.example/{number}"
+            )
+        )
+        merges.extend(clusterer.take_merges())
+    [merge] = merges
+    assert {merge.kept, merge.merged} == {rescue.story_id, cause.story_id}
+    assert merge.similarity >= 0.7
+    assert clusterer.story_count == 1
+    assert clusterer.resolve(merge.merged) == merge.kept
+    assert clusterer.story_of(rescue.article_id) == clusterer.story_of(cause.article_id) == merge.kept
+    assert clusterer.take_merges() == []
+
+
+def test_look_alike_events_do_not_merge() -> None:
+    clusterer = StoryClusterer()
+    clusterer.assign(make_article(STRIKE_A, title="Port Elsa strike ends", published=T0))
+    clusterer.assign(
+        make_article(STRIKE_B, title="Valmora dockworkers strike", url="https://c.example/1", published=T0)
+    )
+    clusterer.assign(
+        make_article(STRIKE_A + STRIKE_B, title="Two port strikes", url="https://d.example/1", published=T0)
+    )
+    assert clusterer.take_merges() == []

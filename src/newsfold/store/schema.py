@@ -81,6 +81,17 @@ article_revisions = sa.Table(
 )
 
 
+story_aliases = sa.Table(
+    "story_aliases",
+    metadata,
+    sa.Column("story_id", sa.String(32), primary_key=True),  # a merged story's id
+    sa.Column("merged_into", sa.String(32), nullable=False, index=True),  # always a live story
+    sa.Column("similarity", sa.Float, nullable=False),
+    sa.Column("reason", sa.Text, nullable=False),
+    sa.Column("merged_at", sa.String(40), nullable=False),
+)
+
+
 def _v1_initial(connection: Connection) -> None:
     for table in (articles, copy_links, stories):
         table.create(connection, checkfirst=True)
@@ -91,7 +102,12 @@ def _v2_revisions(connection: Connection) -> None:
     article_revisions.create(connection, checkfirst=True)
 
 
-MIGRATIONS: list[Callable[[Connection], None]] = [_v1_initial, _v2_revisions]
+def _v3_story_aliases(connection: Connection) -> None:
+    """Stories merged into others: their ids keep resolving to the story that absorbed them."""
+    story_aliases.create(connection, checkfirst=True)
+
+
+MIGRATIONS: list[Callable[[Connection], None]] = [_v1_initial, _v2_revisions, _v3_story_aliases]
 
 
 def migrate(connection: Connection) -> int:

@@ -26,9 +26,10 @@ from newsfold.model import (
     RemovedText,
     StoryAssignment,
     StoryMember,
+    StoryMerge,
     StorySummary,
 )
-from newsfold.store.schema import article_revisions, articles, copy_links, migrate, stories
+from newsfold.store.schema import article_revisions, articles, copy_links, migrate, stories, story_aliases
 
 # members of a story as a reader sees them: by publication, undated last, then in arrival order
 _PUBLICATION_ORDER = (articles.c.published.is_(None), articles.c.published, articles.c.seq)
@@ -57,6 +58,8 @@ class Batch:
     articles: list[tuple[Article, StoryAssignment]] = field(default_factory=list)
     links: list[CopyLink] = field(default_factory=list)
     revisions: list[Revision] = field(default_factory=list)
+    merges: list[StoryMerge] = field(default_factory=list)
+    """Applied in order after the articles: a merged story's articles move to the kept one."""
 
     def __len__(self) -> int:
         return len(self.articles)
@@ -120,7 +123,7 @@ class Store:
 
     def save(self, batch: Batch) -> None:
         """Write ``batch`` atomically; articles already stored are left as they are (but revised)."""
-        if not batch.articles and not batch.links and not batch.revisions:
+        if not batch.articles and not batch.links and not batch.revisions and not batch.merges:
             return
         now = datetime.now(UTC).isoformat()
         with self.engine.begin() as connection:
@@ -142,7 +145,36 @@ class Store:
             self._save_links(connection, batch.links)
             touched = {a.story_id for _, a in batch.articles}
             touched |= self._save_revisions(connection, batch.revisions, now)
+            touched = self._save_merges(connection, batch.merges, touched, now)
             self._refresh_stories(connection, touched)
+
+    def _save_merges(
+        self, connection: Connection, merges: list[StoryMerge], touched: set[str], now: str
+    ) -> set[str]:
+        """Move merged stories' articles, drop their listing rows, keep their ids as aliases."""
+        for merge in merges:
+            connection.execute(
+                articles.update().where(articles.c.story_id == merge.merged).values(story_id=merge.kept)
+            )
+            connection.execute(stories.delete().where(stories.c.id == merge.merged))
+            # aliases always point at a live story: earlier merges into ``merged`` follow it
+            connection.execute(
+                story_aliases.update()
+                .where(story_aliases.c.merged_into == merge.merged)
+                .values(merged_into=merge.kept)
+            )
+            connection.execute(story_aliases.delete().where(story_aliases.c.story_id == merge.merged))
+            connection.execute(
+                story_aliases.insert().values(
+                    story_id=merge.merged,
+                    merged_into=merge.kept,
+                    similarity=merge.similarity,
+                    reason=merge.reason,
+                    merged_at=now,
+                )
+            )
+            touched = {merge.kept if story == merge.merged else story for story in touched} | {merge.kept}
+        return touched
 
     def _save_links(self, connection: Connection, links: list[CopyLink]) -> None:
         latest = {link.pair: link for link in links}  # the last word on a pair wins
@@ -315,8 +347,20 @@ class Store:
         with self.engine.connect() as connection:
             return [_summary(row._mapping) for row in connection.execute(query)]
 
+    def resolve_story(self, story_id: str) -> str:
+        """The live story ``story_id`` stands for: itself, or the story it was merged into."""
+        with self.engine.connect() as connection:
+            merged_into = connection.execute(
+                sa.select(story_aliases.c.merged_into).where(story_aliases.c.story_id == story_id)
+            ).scalar()
+        return merged_into or story_id
+
     def story(self, story_id: str) -> tuple[StorySummary, list[StoryMember]] | None:
-        """A story with its members in publication order, each with its relation to the others."""
+        """A story with its members in publication order, each with its relation to the others.
+
+        A merged story's id gives the story it was merged into (the summary carries that id).
+        """
+        story_id = self.resolve_story(story_id)
         with self.engine.connect() as connection:
             head = connection.execute(sa.select(stories).where(stories.c.id == story_id)).first()
             if head is None:
