@@ -16,6 +16,7 @@ article costs a few posting-list walks, never a scan of all stories.
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -33,6 +34,9 @@ from newsfold.stories.features import (
 TOP_TERMS = 100
 MAX_POSTINGS_WALKED = 400
 QUERY_TERMS = 40
+MAX_CANDIDATE_STORIES = 30
+MAX_POSTINGS_PER_QUERY = 3000
+"""Postings walked per article in all, heaviest terms first (a bound on cost as stories grow)."""
 TEXT_MEMBER_WEIGHT = 0.30
 TEXT_CENTROID_WEIGHT = 0.50
 ENTITY_WEIGHT = 0.20
@@ -218,15 +222,26 @@ class StoryClusterer:
         """Candidate stories with their scores, best first (only stories sharing heavy terms)."""
         member_scores: dict[str, float] = defaultdict(float)
         # the heaviest terms find the candidates and carry almost all of the dot product
+        budget = MAX_POSTINGS_PER_QUERY
         for term, weight in sorted(vector.items(), key=lambda kv: -kv[1])[:QUERY_TERMS]:
-            for other in self._postings.get(term, ())[-MAX_POSTINGS_WALKED:]:
-                member_scores[other] += weight * self._vectors[other].get(term, 0.0)
+            if budget <= 0:  # the rest are common words: they add little and cost most
+                break
+            postings = self._postings.get(term, ())[-min(MAX_POSTINGS_WALKED, budget) :]
+            budget -= len(postings)
+            vectors = self._vectors
+            for other in postings:
+                member_scores[other] += weight * vectors[other].get(term, 0.0)
         by_story: dict[str, list[tuple[str, float]]] = defaultdict(list)
         for other, score in member_scores.items():
             by_story[self._story_of[other]].append((other, score))
         scored: list[tuple[str, float, tuple[Neighbour, ...]]] = []
         member_weight, centroid_weight, entity_weight = self.weights
-        for story, members in by_story.items():
+        # only the stories of the closest members are scored in full: common words reach
+        # members of many stories, and a centroid cosine for each would dominate the cost
+        closest = heapq.nlargest(
+            MAX_CANDIDATE_STORIES, by_story.items(), key=lambda item: (max(s for _, s in item[1]), item[0])
+        )
+        for story, members in closest:
             state = self._stories[story]
             distance = self._hours_apart(article.published, state)
             if distance > self.window_hours:
