@@ -1,7 +1,7 @@
 """Quick quality gates: the full evaluations on a small slice, with floors from quality_floors.json.
 
-The full runs are ``python -m eval.stories_ecbplus``, ``python -m eval.extraction_aeb`` and
-``python -m eval.copies_reuse``; these
+The full runs are ``python -m eval.stories_ecbplus``, ``python -m eval.stories_uci``,
+``python -m eval.extraction_aeb`` and ``python -m eval.copies_reuse``; these
 slices take seconds and catch a regression before it reaches the README's table.
 """
 
@@ -10,9 +10,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from eval.metrics import bcubed
 from eval.reuse_variants import LABELS
+from eval.story_baselines import StreamItem, newsblur, ttrss
 
-from eval import copies_reuse, extraction_aeb, stories_ecbplus
+from eval import copies_reuse, extraction_aeb, stories_ecbplus, stories_uci
 from newsfold.config import Settings
 from tests.conftest import shared_path
 
@@ -27,6 +29,19 @@ def test_ecbplus_slice_clustering() -> None:
     )
     print(f"ECB+ topics 1-6: B3 F1 {result['f1']:.3f}")
     assert result["f1"] >= FLOORS["ecbplus_slice_bcubed_f1"]
+
+
+def test_uci_headline_slice_clustering_beats_the_title_rules() -> None:
+    shared_path("data", "uci-news-aggregator", "sample.csv")
+    rows = stories_uci.load(stories_uci.DATA, limit=1500)
+    articles = [stories_uci.as_article(r) for r in rows]
+    gold = {a.id: r["STORY"] for a, r in zip(articles, rows, strict=True)}
+    predicted, _ = stories_uci.newsfold_stories(articles, Settings().story_threshold)
+    items = [StreamItem(a.id, a.title, "", a.published) for a in articles]
+    f1 = bcubed(predicted, gold)[2]
+    print(f"UCI first 1500 headlines: B3 F1 {f1:.3f}")
+    assert f1 >= FLOORS["uci_slice_bcubed_f1"]
+    assert f1 > max(bcubed(newsblur(items), gold)[2], bcubed(ttrss(items), gold)[2])
 
 
 def test_extraction_slice() -> None:
