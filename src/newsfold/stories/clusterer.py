@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import heapq
 import math
+from array import array
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -61,6 +62,14 @@ class _StoryState:
     last_seen: datetime | None = None
 
 
+class _Postings:
+    __slots__ = ("ids", "weights")
+
+    def __init__(self) -> None:
+        self.ids: list[str] = []
+        self.weights = array("f")
+
+
 def story_id_for(article_id: str) -> str:
     """A story is named after the article that opened it: stable across re-runs of the same input."""
     return f"s{article_id[:12]}"
@@ -90,8 +99,9 @@ class StoryClusterer:
         self._documents = 0
         self._term_df: Counter[str] = Counter()
         self._entity_df: Counter[str] = Counter()
-        self._vectors: dict[str, dict[str, float]] = {}
-        self._postings: dict[str, list[str]] = defaultdict(list)
+        # term → members carrying it, with the term's weight in each (compact: ids and 32-bit
+        # floats side by side, not a dict per member; this is most of the clusterer's memory)
+        self._postings: dict[str, _Postings] = {}
         self._story_of: dict[str, str] = {}
         self._stories: dict[str, _StoryState] = {}
         self._merges: list[StoryMerge] = []
@@ -226,11 +236,13 @@ class StoryClusterer:
         for term, weight in sorted(vector.items(), key=lambda kv: -kv[1])[:QUERY_TERMS]:
             if budget <= 0:  # the rest are common words: they add little and cost most
                 break
-            postings = self._postings.get(term, ())[-min(MAX_POSTINGS_WALKED, budget) :]
-            budget -= len(postings)
-            vectors = self._vectors
-            for other in postings:
-                member_scores[other] += weight * vectors[other].get(term, 0.0)
+            postings = self._postings.get(term)
+            if postings is None:
+                continue
+            walked = min(MAX_POSTINGS_WALKED, budget, len(postings.ids))
+            budget -= walked
+            for other, other_weight in zip(postings.ids[-walked:], postings.weights[-walked:], strict=True):
+                member_scores[other] += weight * other_weight
         by_story: dict[str, list[tuple[str, float]]] = defaultdict(list)
         for other, score in member_scores.items():
             by_story[self._story_of[other]].append((other, score))
@@ -279,11 +291,14 @@ class StoryClusterer:
         state.members.append(article.id)
         for term, weight in vector.items():
             state.centroid[term] += weight
-            self._postings[term].append(article.id)
+            postings = self._postings.get(term)
+            if postings is None:
+                postings = self._postings[term] = _Postings()
+            postings.ids.append(article.id)
+            postings.weights.append(weight)
         state.centroid_norm = math.sqrt(sum(w * w for w in state.centroid.values())) or 1.0
         state.entity_counts.update(features.entity_counts.keys())
         if article.published is not None:
             state.first_seen = min(filter(None, (state.first_seen, article.published)))
             state.last_seen = max(filter(None, (state.last_seen, article.published)))
-        self._vectors[article.id] = vector
         self._story_of[article.id] = story
