@@ -10,6 +10,9 @@ from pathlib import Path
 from click.testing import CliRunner, Result
 
 from newsfold.cli import cli
+from newsfold.model import StoryAssignment, StoryMerge
+from newsfold.store import Batch, open_store
+from tests.conftest import make_article
 
 
 def run(db: Path, *args: str) -> Result:
@@ -139,3 +142,24 @@ def test_top_stories_count_independent_sources(tmp_path: Path, seeds_dir: Path) 
     assert top["articles"] == 5
     # AP (001, with its wire copy 003 and its rewrite 000), Reuters (002) and RFI (004)
     assert top["independent_sources"] == 3
+
+
+def test_a_merged_story_id_shows_the_story_that_absorbed_it(tmp_path: Path) -> None:
+    db = tmp_path / "n.db"
+    first, second = (
+        make_article([f"Report {n} on the Kovar flood."], url=f"https://a.example/{n}") for n in (1, 2)
+    )
+    with open_store(f"sqlite:///{db}") as store:
+        batch = Batch(
+            [
+                (first, StoryAssignment(first.id, "sKept", 0.5, True, "new")),
+                (second, StoryAssignment(second.id, "sGone", 0.5, True, "new")),
+            ]
+        )
+        batch.merges = [StoryMerge("sKept", "sGone", 0.8, "bridged")]
+        store.save(batch)
+    shown = run(db, "story", "sGone")
+    assert "sGone was merged into this story" in shown.output
+    assert "sKept" in shown.output
+    story = json.loads(run(db, "story", "sGone", "--json").output)
+    assert (story["id"], story["merged_from"], story["articles"]) == ("sKept", ["sGone"], 2)

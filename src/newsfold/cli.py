@@ -193,11 +193,12 @@ def story(ctx: click.Context, story_id: str, as_json: bool, why: bool) -> None:
     with _open(ctx) as store:
         found = store.story(story_id)
         links = store.copy_links(m.article_id for m in found[1]) if found else []
+        merged = store.merged_into(found[0].id) if found else []
     if found is None:
         raise click.ClickException(f"no story {story_id!r}; `newsfold stories` lists them")
     summary, members = found
     if as_json:
-        _echo_json(_story_json(summary, members, links))
+        _echo_json(_story_json(summary, members, links, merged))
         return
     trees = lineage_trees((m.article_id for m in members), links)
     sources = independent_sources(members)
@@ -205,16 +206,23 @@ def story(ctx: click.Context, story_id: str, as_json: bool, why: bool) -> None:
         f"{summary.title}\n{summary.id} · {summary.article_count} articles · {summary.outlet_count} outlets"
         f" · {sources} independent sources\n"
     )
+    if summary.id != story_id:
+        click.echo(f"({story_id} was merged into this story)\n")
+    if merged and why:
+        click.echo(f"Merged into this story: {', '.join(merged)}\n")
     by_id = {m.article_id: m for m in members}
     click.echo("Coverage and lineage (original → copies):")
     for tree in trees:
         _print_lineage(tree, by_id, why, depth=0)
 
 
-def _story_json(summary: StorySummary, members: list[StoryMember], links: list[CopyLink]) -> dict[str, Any]:
+def _story_json(
+    summary: StorySummary, members: list[StoryMember], links: list[CopyLink], merged: list[str]
+) -> dict[str, Any]:
     """A story as ``story --json`` and ``export`` print it (the documented export format)."""
     return {
         **_summary_json(summary),
+        "merged_from": merged,
         "independent_sources": independent_sources(members),
         "members": [_member_json(m) for m in members],
         "copy_links": [_link_json(link) for link in links],
@@ -254,7 +262,7 @@ def export(
                 raise click.ClickException(f"no story {story_id!r}; `newsfold stories` lists them")
             summary, members = found
             links = store.copy_links(m.article_id for m in members)
-            exported.append(_story_json(summary, members, links))
+            exported.append(_story_json(summary, members, links, store.merged_into(summary.id)))
     document = {"format": EXPORT_FORMAT, "exported_at": _iso(datetime.now(UTC)), "stories": exported}
     output.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
 

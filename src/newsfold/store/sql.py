@@ -355,6 +355,17 @@ class Store:
             ).scalar()
         return merged_into or story_id
 
+    def merged_into(self, story_id: str) -> list[str]:
+        """Ids of the stories merged into ``story_id`` (they resolve to it), oldest merge first."""
+        with self.engine.connect() as connection:
+            return list(
+                connection.execute(
+                    sa.select(story_aliases.c.story_id)
+                    .where(story_aliases.c.merged_into == story_id)
+                    .order_by(story_aliases.c.merged_at, story_aliases.c.story_id)
+                ).scalars()
+            )
+
     def story(self, story_id: str) -> tuple[StorySummary, list[StoryMember]] | None:
         """A story with its members in publication order, each with its relation to the others.
 
