@@ -89,9 +89,16 @@ def cluster(
             predicted[row["id"]] = f"unextracted:{row['id']}"
             continue
         predicted[row["id"]] = clusterer.assign(article, detector.links(article)).story_id
+        if len(predicted) % settings.batch_size == 0:  # as ingest does after each chunk
+            clusterer.refine()
+    clusterer.refine()
     elapsed = time.perf_counter() - start
-    # where each article's story ended up: stories merged later resolve to the one that absorbed them
-    predicted = {item: clusterer.resolve(story) for item, story in predicted.items()}
+    # where each article's story ended up (merges and second looks moved some)
+    by_id = {row["id"]: article.id for row, article in zip(rows, articles, strict=True) if article is not None}
+    predicted = {
+        item: clusterer.story_of(by_id[item]) or story if item in by_id else story
+        for item, story in predicted.items()
+    }
     gold = {row["id"]: row["story"] for row in rows}
     precision, recall, f1 = bcubed(predicted, gold)
     return {

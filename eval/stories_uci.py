@@ -70,9 +70,13 @@ def newsfold_stories(
     options.setdefault("window_hours", settings.story_window_hours)
     clusterer = StoryClusterer(threshold=threshold, **options)
     start = time.perf_counter()
-    predicted = {a.id: clusterer.assign(a).story_id for a in articles}
-    # stories merged later resolve to the one that absorbed them
-    predicted = {item: clusterer.resolve(story) for item, story in predicted.items()}
+    for number, article in enumerate(articles, start=1):
+        clusterer.assign(article)
+        if number % settings.batch_size == 0:  # as ingest does after each chunk
+            clusterer.refine()
+    clusterer.refine()
+    # where each article's story ended up (merges and second looks moved some)
+    predicted = {a.id: clusterer.story_of(a.id) or a.id for a in articles}
     return predicted, time.perf_counter() - start
 
 

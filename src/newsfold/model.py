@@ -214,6 +214,17 @@ class StoryMerge:
 
 
 @dataclass(slots=True, frozen=True)
+class StoryMove:
+    """An article moved to another story on a second look (its new story fits it better)."""
+
+    article_id: str
+    from_story: str
+    to_story: str
+    score: float
+    reason: str
+
+
+@dataclass(slots=True, frozen=True)
 class StorySummary:
     """One line of a story listing."""
 

@@ -195,6 +195,9 @@ class Engine:
             report.stories_touched.add(assignment.story_id)
             report.stories_opened += assignment.opened
         batch.links.extend(self.copies.take_reoriented())
+        for move in self.stories.refine():
+            batch.moves.append(move)
+            report.stories_touched.add(move.to_story)
         for merge in self.stories.take_merges():
             batch.merges.append(merge)
             report.stories_merged += 1

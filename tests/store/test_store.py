@@ -15,7 +15,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from newsfold.model import AlignedSpan, CopyKind, CopyLink, RemovedText, StoryAssignment, StoryMerge
+from newsfold.model import (
+    AlignedSpan,
+    CopyKind,
+    CopyLink,
+    RemovedText,
+    StoryAssignment,
+    StoryMerge,
+    StoryMove,
+)
 from newsfold.store import Batch, open_store
 from newsfold.store.schema import MIGRATIONS
 from tests.conftest import make_article
@@ -85,6 +93,33 @@ def test_merged_stories_move_their_articles_and_their_ids_keep_resolving(tmp_pat
             assert found[0].id == "sC"
         assert store.resolve_story("nope") == "nope"
         assert store.story("nope") is None
+
+
+def test_a_moved_article_changes_story_and_an_emptied_story_resolves(tmp_path: Path) -> None:
+    with open_store(f"sqlite:///{tmp_path / 'n.db'}") as store:
+        one, two, stray = (
+            make_article([f"Report {n} about the Port Elsa strike."], url=f"https://a.example/{n}")
+            for n in range(3)
+        )
+        store.save(
+            Batch(
+                [
+                    (one, _assignment(one.id, "sA")),
+                    (two, _assignment(two.id, "sA")),
+                    (stray, _assignment(stray.id, "sS")),
+                ]
+            )
+        )
+        batch = Batch()
+        batch.moves = [StoryMove(stray.id, "sS", "sA", 0.42, "fits sA better (0.420)")]
+        batch.merges = [StoryMerge("sA", "sS", 0.42, "its last article moved")]
+        store.save(batch)
+        assert [(s.id, s.article_count) for s in store.stories()] == [("sA", 3)]
+        found = store.story("sS")
+        assert found is not None
+        assert found[0].id == "sA"
+        moved = next(m for m in found[1] if m.article_id == stray.id)
+        assert moved.reason == "fits sA better (0.420)"
 
 
 def test_a_failed_batch_writes_nothing(tmp_path: Path) -> None:

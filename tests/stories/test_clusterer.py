@@ -124,3 +124,35 @@ def test_look_alike_events_do_not_merge() -> None:
         make_article(STRIKE_A + STRIKE_B, title="Two port strikes", url="https://d.example/1", published=T0)
     )
     assert clusterer.take_merges() == []
+
+
+def test_a_second_look_moves_a_stray_report_into_its_event_and_leaves_other_events_alone() -> None:
+    # a strict threshold makes the paraphrased report open a story of its own on arrival
+    clusterer = StoryClusterer(threshold=0.9)
+    first = clusterer.assign(make_article(STRIKE_A, title="Port Elsa strike ends", published=T0))
+    again = clusterer.assign(
+        make_article(STRIKE_A, title="Port Elsa strike ends", url="https://a2.example/1", published=T0)
+    )
+    stray = clusterer.assign(
+        make_article(
+            STRIKE_A_OTHER_OUTLET, title="Ships queue as Port Elsa strike ends", url="https://b.example/1"
+        )
+    )
+    other = clusterer.assign(
+        make_article(STRIKE_B, title="Valmora dockworkers strike", url="https://c.example/1")
+    )
+    assert again.story_id == first.story_id
+    assert stray.opened
+    assert other.opened
+    [move] = clusterer.refine()
+    assert (move.article_id, move.from_story, move.to_story) == (
+        stray.article_id,
+        stray.story_id,
+        first.story_id,
+    )
+    assert clusterer.story_of(stray.article_id) == first.story_id
+    assert clusterer.story_of(other.article_id) == other.story_id
+    [merge] = clusterer.take_merges()  # the stray's story is empty now: its id resolves
+    assert (merge.kept, merge.merged) == (first.story_id, stray.story_id)
+    assert clusterer.resolve(stray.story_id) == first.story_id
+    assert clusterer.refine() == []  # settled

@@ -27,6 +27,7 @@ from newsfold.model import (
     StoryAssignment,
     StoryMember,
     StoryMerge,
+    StoryMove,
     StorySummary,
 )
 from newsfold.store.schema import article_revisions, articles, copy_links, migrate, stories, story_aliases
@@ -58,8 +59,10 @@ class Batch:
     articles: list[tuple[Article, StoryAssignment]] = field(default_factory=list)
     links: list[CopyLink] = field(default_factory=list)
     revisions: list[Revision] = field(default_factory=list)
+    moves: list[StoryMove] = field(default_factory=list)
+    """Applied after the articles: each moved article changes story (with the move's reason)."""
     merges: list[StoryMerge] = field(default_factory=list)
-    """Applied in order after the articles: a merged story's articles move to the kept one."""
+    """Applied in order after the moves: a merged story's articles move to the kept one."""
 
     def __len__(self) -> int:
         return len(self.articles)
@@ -123,7 +126,7 @@ class Store:
 
     def save(self, batch: Batch) -> None:
         """Write ``batch`` atomically; articles already stored are left as they are (but revised)."""
-        if not batch.articles and not batch.links and not batch.revisions and not batch.merges:
+        if not (batch.articles or batch.links or batch.revisions or batch.moves or batch.merges):
             return
         now = datetime.now(UTC).isoformat()
         with self.engine.begin() as connection:
@@ -145,6 +148,13 @@ class Store:
             self._save_links(connection, batch.links)
             touched = {a.story_id for _, a in batch.articles}
             touched |= self._save_revisions(connection, batch.revisions, now)
+            for move in batch.moves:
+                connection.execute(
+                    articles.update()
+                    .where(articles.c.id == move.article_id)
+                    .values(story_id=move.to_story, story_score=move.score, story_reason=move.reason)
+                )
+                touched |= {move.from_story, move.to_story}
             touched = self._save_merges(connection, batch.merges, touched, now)
             self._refresh_stories(connection, touched)
 

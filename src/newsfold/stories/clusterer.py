@@ -19,11 +19,11 @@ from __future__ import annotations
 import heapq
 import math
 from array import array
-from collections import Counter, defaultdict
+from collections import Counter, defaultdict, deque
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from newsfold.model import Article, CopyLink, Neighbour, StoryAssignment, StoryMerge
+from newsfold.model import Article, CopyLink, Neighbour, StoryAssignment, StoryMerge, StoryMove
 from newsfold.stories.features import (
     ArticleFeatures,
     article_features,
@@ -47,6 +47,10 @@ MERGE_SIMILARITY = 0.7
 
 The lowest value that cost no precision on the ECB+ tune split (0.5 and 0.6 merged look-alike
 events of one topic)."""
+REFINE_RECENT = 200
+"""How many of the latest articles :meth:`StoryClusterer.refine` looks at again."""
+REFINE_SIMILARITY = 0.3
+"""Centroid cosine an article needs with another story, and more than with its own, to move."""
 HEADLINE_ONLY_FACTOR = 0.6
 """The threshold for an article that is only a headline, as a share of the usual one."""
 
@@ -106,6 +110,9 @@ class StoryClusterer:
         self._stories: dict[str, _StoryState] = {}
         self._merges: list[StoryMerge] = []
         self._merged_into: dict[str, str] = {}
+        # what refine() needs of the latest articles assigned by similarity
+        self._recent: deque[tuple[str, dict[str, float], frozenset[str]]] = deque(maxlen=REFINE_RECENT)
+        self._tied: set[str] = set()  # articles in a copy link: they stay with their copy group
 
     @property
     def story_count(self) -> int:
@@ -123,6 +130,7 @@ class StoryClusterer:
             other = link.original_id if link.article_id == article.id else link.article_id
             story = self._story_of.get(other)
             if story is not None:
+                self._tied.update((article.id, other))
                 self._add(article, story, features, vector)
                 return StoryAssignment(
                     article.id,
@@ -136,6 +144,7 @@ class StoryClusterer:
         best_story, best_score, nearest = scored[0] if scored else (None, 0.0, ())
         # a headline alone has few terms, so even two headlines of one event score lower
         threshold = self.threshold * (HEADLINE_ONLY_FACTOR if not article.paragraphs else 1.0)
+        self._recent.append((article.id, vector, frozenset(features.entity_counts)))
         if best_story is not None and best_score >= threshold:
             self._add(article, best_story, features, vector)
             kept = self._merge_bridged(
@@ -148,6 +157,97 @@ class StoryClusterer:
             f"no story above {threshold:.3f} (best {best_score:.3f})" if best_story else "no similar story"
         )
         return StoryAssignment(article.id, story, round(best_score, 4), True, reason, nearest)
+
+    def refine(self) -> list[StoryMove]:
+        """Look again at the latest articles: move each to the story whose centroid fits it best.
+
+        A single pass assigns each article with what it knew on arrival; the first report of
+        an event may have joined a look-alike story before its own story existed, or opened a
+        story of its own just before the rest of its event arrived.  With the later articles in,
+        an article whose centroid cosine with another story (at least :data:`REFINE_SIMILARITY`)
+        beats the one with its own story (without itself) moves there.  Articles in copy links
+        stay with their copy group.  A story left empty is merged into the one that took its last
+        article (see :meth:`take_merges`), so its id keeps resolving.
+        """
+        moves: list[StoryMove] = []
+        for article_id, vector, entities in list(self._recent):
+            story = self._story_of.get(article_id)
+            if story is None or article_id in self._tied or story not in self._stories:
+                continue
+            own = self._stories[story]
+            best, best_score = story, self._leave_one_out(vector, own)
+            for other in self._candidate_stories(vector):
+                if other == story:
+                    continue
+                state = self._stories[other]
+                score = cosine(vector, state.centroid) / state.centroid_norm
+                if score > best_score:
+                    best, best_score = other, score
+            if best == story or best_score < REFINE_SIMILARITY:
+                continue
+            self._move(article_id, vector, entities, story, best)
+            moves.append(
+                StoryMove(
+                    article_id, story, best, round(best_score, 4), f"fits {best} better ({best_score:.3f})"
+                )
+            )
+            if story not in self._stories:  # it was the story's last article
+                self._merged_into[story] = best
+                self._merges.append(StoryMerge(best, story, round(best_score, 4), "its last article moved"))
+        return moves
+
+    def _leave_one_out(self, vector: dict[str, float], state: _StoryState) -> float:
+        """Cosine of ``vector`` with its own story's centroid without it (-1 for a lone article)."""
+        if len(state.members) <= 1:
+            return -1.0
+        dot = sum(w * (state.centroid.get(t, 0.0) - w) for t, w in vector.items())
+        norm_squared = (
+            state.centroid_norm**2
+            - 2 * sum(w * state.centroid.get(t, 0.0) for t, w in vector.items())
+            + sum(w * w for w in vector.values())
+        )
+        return dot / math.sqrt(norm_squared) if norm_squared > 1e-12 else -1.0
+
+    def _candidate_stories(self, vector: dict[str, float]) -> list[str]:
+        """Stories whose members share the heaviest terms of ``vector`` (the same walk as assign)."""
+        best_member: dict[str, float] = defaultdict(float)
+        budget = MAX_POSTINGS_PER_QUERY
+        for term, weight in sorted(vector.items(), key=lambda kv: -kv[1])[:QUERY_TERMS]:
+            postings = self._postings.get(term)
+            if budget <= 0:
+                break
+            if postings is None:
+                continue
+            walked = min(MAX_POSTINGS_WALKED, budget, len(postings.ids))
+            budget -= walked
+            for other, other_weight in zip(postings.ids[-walked:], postings.weights[-walked:], strict=True):
+                best_member[other] += weight * other_weight
+        by_story: dict[str, float] = {}
+        for other, score in best_member.items():
+            story = self._story_of[other]
+            by_story[story] = max(by_story.get(story, 0.0), score)
+        return [
+            s
+            for s, _ in heapq.nlargest(MAX_CANDIDATE_STORIES, by_story.items(), key=lambda kv: (kv[1], kv[0]))
+        ]
+
+    def _move(
+        self, article_id: str, vector: dict[str, float], entities: frozenset[str], source: str, target: str
+    ) -> None:
+        old, new = self._stories[source], self._stories[target]
+        old.members.remove(article_id)
+        new.members.append(article_id)
+        for term, weight in vector.items():
+            old.centroid[term] -= weight
+            new.centroid[term] += weight
+        old.centroid_norm = math.sqrt(sum(w * w for w in old.centroid.values())) or 1.0
+        new.centroid_norm = math.sqrt(sum(w * w for w in new.centroid.values())) or 1.0
+        old.entity_counts.subtract(entities)
+        old.entity_counts += Counter()  # drop the names no member carries any more
+        new.entity_counts.update(entities)
+        self._story_of[article_id] = target
+        if not old.members:
+            del self._stories[source]
 
     def take_merges(self) -> list[StoryMerge]:
         """Merges since the last call, in order (a store must re-file the merged stories' articles)."""
