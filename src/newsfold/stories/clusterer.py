@@ -51,7 +51,7 @@ REFINE_RECENT = 200
 """How many of the latest articles :meth:`StoryClusterer.refine` looks at again."""
 REFINE_SIMILARITY = 0.3
 """Centroid cosine an article needs with another story, and more than with its own, to move."""
-HEADLINE_ONLY_FACTOR = 0.6
+HEADLINE_ONLY_FACTOR = 0.5
 """The threshold for an article that is only a headline, as a share of the usual one."""
 
 
@@ -85,7 +85,7 @@ class StoryClusterer:
     def __init__(
         self,
         *,
-        threshold: float = 0.25,
+        threshold: float = 0.30,
         window_hours: float = 24 * 7,
         weights: tuple[float, float, float] = (TEXT_MEMBER_WEIGHT, TEXT_CENTROID_WEIGHT, ENTITY_WEIGHT),
         follow_copy_links: bool = True,
