@@ -3,7 +3,7 @@
 Each size runs in its own process (so peak memory is its own): the clusterer is first filled
 with N live stories (two articles each, through ``restore``, as at start-up from a store), then
 ``--articles`` new articles are assigned and timed — half are further reports of existing stories,
-half open new ones.  Texts are synthetic: each story has its own names and rare words drawn from
+half open new ones, with the second look (``refine``) after each chunk as ingest does.  Texts are synthetic: each story has its own names and rare words drawn from
 a large invented vocabulary plus common English words shared by all, so candidate retrieval sees
 realistic posting lists (common words everywhere, event words in a few stories).
 
@@ -29,6 +29,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
+from newsfold.config import Settings  # noqa: E402
 from newsfold.model import Article  # noqa: E402
 from newsfold.stories import StoryClusterer  # noqa: E402
 
@@ -40,6 +41,7 @@ _COMMON_TEXT = (
 )
 COMMON = _COMMON_TEXT.split()
 T0 = datetime(2026, 3, 2, tzinfo=UTC)
+CHUNK = Settings().batch_size
 
 
 def _word(rng: random.Random) -> str:
@@ -102,8 +104,11 @@ def measure(size: int, articles: int) -> dict[str, Any]:
         batch.append(writer.article(story, serial, T0 + timedelta(seconds=serial)))
         serial += 1
     started = time.perf_counter()
-    for article in batch:
+    for number, article in enumerate(batch, start=1):
         clusterer.assign(article)
+        if number % CHUNK == 0:  # the second look ingest takes after each chunk
+            clusterer.refine()
+    clusterer.refine()
     seconds = time.perf_counter() - started
     return {
         "stories": size,
@@ -142,7 +147,9 @@ def main() -> None:
         print(json.dumps(results, indent=2))
         return
     print(f"story assignment, {args.articles} new articles per size (half join, half open), 1 core")
-    print(f"{'live stories':>12} {'articles/s':>11} {'ms/article':>11} {'× base':>7} {'peak MB':>8} {'× base':>7}")
+    print(
+        f"{'live stories':>12} {'articles/s':>11} {'ms/article':>11} {'× base':>7} {'peak MB':>8} {'× base':>7}"
+    )
     for r in results:
         print(
             f"{r['stories']:>12,} {r['articles_per_s']:>11.0f} {r['ms_per_article']:>11.2f} "

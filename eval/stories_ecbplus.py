@@ -67,17 +67,24 @@ ABLATIONS: dict[str, dict[str, Any]] = {
     "without nearest-member text": {"weights": (0.0, 0.5, 0.2)},
     "without centroid text": {"weights": (0.3, 0.0, 0.2)},
     "without entities": {"weights": (0.3, 0.5, 0.0)},
+    "without the second look": {"second_look": False},
     "without copy links": {"follow_copy_links": False},
 }
 """Each signal turned off in turn (the remaining weights renormalised), to measure what it adds."""
 
 
 def cluster(
-    rows: list[dict[str, Any]], articles: list[Article | None], threshold: float, **options: Any
+    rows: list[dict[str, Any]],
+    articles: list[Article | None],
+    threshold: float,
+    *,
+    second_look: bool = True,
+    **options: Any,
 ) -> dict[str, Any]:
     """Stream the articles through copies and stories; score the stories against gold.
 
-    ``options`` go to :class:`StoryClusterer` (``weights``, ``follow_copy_links``).
+    ``options`` go to :class:`StoryClusterer` (``weights``, ``follow_copy_links``); without
+    ``second_look`` the clusterer's :meth:`~StoryClusterer.refine` is never called.
     """
     settings = Settings()
     detector = CopyDetector(near_duplicate_threshold=settings.near_duplicate_threshold)
@@ -89,12 +96,15 @@ def cluster(
             predicted[row["id"]] = f"unextracted:{row['id']}"
             continue
         predicted[row["id"]] = clusterer.assign(article, detector.links(article)).story_id
-        if len(predicted) % settings.batch_size == 0:  # as ingest does after each chunk
+        if second_look and len(predicted) % settings.batch_size == 0:  # as ingest, after each chunk
             clusterer.refine()
-    clusterer.refine()
+    if second_look:
+        clusterer.refine()
     elapsed = time.perf_counter() - start
     # where each article's story ended up (merges and second looks moved some)
-    by_id = {row["id"]: article.id for row, article in zip(rows, articles, strict=True) if article is not None}
+    by_id = {
+        row["id"]: article.id for row, article in zip(rows, articles, strict=True) if article is not None
+    }
     predicted = {
         item: clusterer.story_of(by_id[item]) or story if item in by_id else story
         for item, story in predicted.items()

@@ -58,13 +58,14 @@ ABLATIONS: dict[str, dict[str, Any]] = {
     "without nearest-member text": {"weights": (0.0, 0.5, 0.2)},
     "without centroid text": {"weights": (0.3, 0.0, 0.2)},
     "without entities": {"weights": (0.3, 0.5, 0.0)},
+    "without the second look": {"second_look": False},
     "without time": {"window_hours": 1e9},
 }
 """Each signal turned off in turn (remaining weights renormalised; no time: an endless window)."""
 
 
 def newsfold_stories(
-    articles: list[Article], threshold: float, **options: Any
+    articles: list[Article], threshold: float, *, second_look: bool = True, **options: Any
 ) -> tuple[dict[str, str], float]:
     settings = Settings()
     options.setdefault("window_hours", settings.story_window_hours)
@@ -72,9 +73,10 @@ def newsfold_stories(
     start = time.perf_counter()
     for number, article in enumerate(articles, start=1):
         clusterer.assign(article)
-        if number % settings.batch_size == 0:  # as ingest does after each chunk
+        if second_look and number % settings.batch_size == 0:  # as ingest, after each chunk
             clusterer.refine()
-    clusterer.refine()
+    if second_look:
+        clusterer.refine()
     # where each article's story ended up (merges and second looks moved some)
     predicted = {a.id: clusterer.story_of(a.id) or a.id for a in articles}
     return predicted, time.perf_counter() - start
