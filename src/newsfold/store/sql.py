@@ -152,7 +152,13 @@ class Store:
                 connection.execute(
                     articles.update()
                     .where(articles.c.id == move.article_id)
-                    .values(story_id=move.to_story, story_score=move.score, story_reason=move.reason)
+                    # the nearest members it had were in the story it left
+                    .values(
+                        story_id=move.to_story,
+                        story_score=move.score,
+                        story_reason=move.reason,
+                        story_nearest=[],
+                    )
                 )
                 touched |= {move.from_story, move.to_story}
             touched = self._save_merges(connection, batch.merges, touched, now)
