@@ -209,27 +209,39 @@ class StoryClusterer:
         return dot / math.sqrt(norm_squared) if norm_squared > 1e-12 else -1.0
 
     def _candidate_stories(self, vector: dict[str, float]) -> list[str]:
-        """Stories whose members share the heaviest terms of ``vector`` (the same walk as assign)."""
-        best_member: dict[str, float] = defaultdict(float)
+        """The closest stories to ``vector`` by their members' partial dot products."""
+        return [story for story, _ in self._closest_stories(self._member_scores(vector))]
+
+    def _member_scores(self, vector: dict[str, float]) -> dict[str, float]:
+        """Dot products of ``vector`` with the members sharing its heaviest terms (partial: the
+        heaviest terms carry almost all of it, and at most :data:`MAX_POSTINGS_PER_QUERY` postings
+        are walked, so the cost stays bounded as stories grow)."""
+        member_scores: dict[str, float] = defaultdict(float)
         budget = MAX_POSTINGS_PER_QUERY
         for term, weight in sorted(vector.items(), key=lambda kv: -kv[1])[:QUERY_TERMS]:
-            postings = self._postings.get(term)
-            if budget <= 0:
+            if budget <= 0:  # the rest are common words: they add little and cost most
                 break
+            postings = self._postings.get(term)
             if postings is None:
                 continue
             walked = min(MAX_POSTINGS_WALKED, budget, len(postings.ids))
             budget -= walked
             for other, other_weight in zip(postings.ids[-walked:], postings.weights[-walked:], strict=True):
-                best_member[other] += weight * other_weight
-        by_story: dict[str, float] = {}
-        for other, score in best_member.items():
-            story = self._story_of[other]
-            by_story[story] = max(by_story.get(story, 0.0), score)
-        return [
-            s
-            for s, _ in heapq.nlargest(MAX_CANDIDATE_STORIES, by_story.items(), key=lambda kv: (kv[1], kv[0]))
-        ]
+                member_scores[other] += weight * other_weight
+        return member_scores
+
+    def _closest_stories(self, member_scores: dict[str, float]) -> list[tuple[str, list[tuple[str, float]]]]:
+        """The :data:`MAX_CANDIDATE_STORIES` stories of the best-scoring members, with those members.
+
+        Only these are scored in full: common words reach members of many stories, and a
+        centroid cosine for each would dominate the cost.
+        """
+        by_story: dict[str, list[tuple[str, float]]] = defaultdict(list)
+        for other, score in member_scores.items():
+            by_story[self._story_of[other]].append((other, score))
+        return heapq.nlargest(
+            MAX_CANDIDATE_STORIES, by_story.items(), key=lambda item: (max(s for _, s in item[1]), item[0])
+        )
 
     def _move(
         self, article_id: str, vector: dict[str, float], entities: frozenset[str], source: str, target: str
@@ -330,29 +342,9 @@ class StoryClusterer:
         self, article: Article, features: ArticleFeatures, vector: dict[str, float]
     ) -> list[tuple[str, float, tuple[Neighbour, ...]]]:
         """Candidate stories with their scores, best first (only stories sharing heavy terms)."""
-        member_scores: dict[str, float] = defaultdict(float)
-        # the heaviest terms find the candidates and carry almost all of the dot product
-        budget = MAX_POSTINGS_PER_QUERY
-        for term, weight in sorted(vector.items(), key=lambda kv: -kv[1])[:QUERY_TERMS]:
-            if budget <= 0:  # the rest are common words: they add little and cost most
-                break
-            postings = self._postings.get(term)
-            if postings is None:
-                continue
-            walked = min(MAX_POSTINGS_WALKED, budget, len(postings.ids))
-            budget -= walked
-            for other, other_weight in zip(postings.ids[-walked:], postings.weights[-walked:], strict=True):
-                member_scores[other] += weight * other_weight
-        by_story: dict[str, list[tuple[str, float]]] = defaultdict(list)
-        for other, score in member_scores.items():
-            by_story[self._story_of[other]].append((other, score))
         scored: list[tuple[str, float, tuple[Neighbour, ...]]] = []
         member_weight, centroid_weight, entity_weight = self.weights
-        # only the stories of the closest members are scored in full: common words reach
-        # members of many stories, and a centroid cosine for each would dominate the cost
-        closest = heapq.nlargest(
-            MAX_CANDIDATE_STORIES, by_story.items(), key=lambda item: (max(s for _, s in item[1]), item[0])
-        )
+        closest = self._closest_stories(self._member_scores(vector))
         for story, members in closest:
             state = self._stories[story]
             distance = self._hours_apart(article.published, state)
