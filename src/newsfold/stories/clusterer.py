@@ -12,6 +12,12 @@ The score of a story for an incoming article combines three signals:
 A copy link from the copies stage overrides all of this: a copy is always in its original's story.
 Candidate stories come from an inverted index over the members' heaviest terms, so assigning an
 article costs a few posting-list walks, never a scan of all stories.
+
+Two later corrections keep single-pass mistakes from lasting: an article that fits two stories
+whose centroids agree merges them (:meth:`StoryClusterer.take_merges`), and a second look at the
+latest articles (:meth:`StoryClusterer.refine`, after each ingest chunk) moves an article to the
+story that fits it better now that more of its event has arrived.  Story ids never change; a
+merged or emptied story's id resolves to the story that absorbed it.
 """
 
 from __future__ import annotations
