@@ -55,9 +55,10 @@ def as_article(row: dict[str, str]) -> Article:
 
 ABLATIONS: dict[str, dict[str, Any]] = {
     "all signals": {},
-    "without nearest-member text": {"weights": (0.0, 0.5, 0.2)},
-    "without centroid text": {"weights": (0.3, 0.0, 0.2)},
-    "without entities": {"weights": (0.3, 0.5, 0.0)},
+    "without nearest-member text": {"weights": (0.0, 0.5, 0.2, 0.0)},
+    "without centroid text": {"weights": (0.3, 0.0, 0.2, 0.0)},
+    "without entities": {"weights": (0.3, 0.5, 0.0, 0.0)},
+    "with dates and numbers (weight 0.1)": {"weights": (0.3, 0.5, 0.2, 0.1)},
     "without the second look": {"second_look": False},
     "without time": {"window_hours": 1e9},
 }

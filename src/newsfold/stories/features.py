@@ -108,6 +108,38 @@ def _names_in_title_case(run: str) -> list[str]:
     return names
 
 
+_MONTHS = "january february march april may june july august september october november december"
+_MONTH_OF = {m[:3]: m for m in _MONTHS.split()}
+_FIGURE = re.compile(
+    r"(?<![\w.])(?:(?P<month>(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?)\s+)?"
+    r"(?P<number>\$?\d[\d,]*(?:\.\d+)?)(?:\s*(?P<unit>million|billion|trillion|percent|%|per cent))?",
+    re.IGNORECASE,
+)
+
+
+def figures(text: str) -> list[str]:
+    """Numbers, amounts and dates the text mentions, normalised ("4.6", "$200 million", "may 3").
+
+    Two look-alike events differ in their figures far more than in their words: a 4.4 and a 4.6
+    earthquake in one county, a $180 million and a $200 million offer to one player.  Single
+    digits and bare ordinals say little on their own and are skipped.
+    """
+    found: list[str] = []
+    for match in _FIGURE.finditer(text):
+        number = match.group("number").replace(",", "").rstrip(".")
+        month = match.group("month")
+        if month:
+            name = _MONTH_OF.get(month.casefold().rstrip(".")[:3])
+            if name and number.isdigit() and 1 <= int(number) <= 31:
+                found.append(f"{name} {int(number)}")
+                continue
+        if len(number.lstrip("$")) < 2 and not match.group("unit"):
+            continue
+        unit = (match.group("unit") or "").casefold().replace("per cent", "percent").replace("%", "percent")
+        found.append(f"{number} {unit}".strip())
+    return found
+
+
 @dataclass(slots=True)
 class ArticleFeatures:
     """Raw counts for one article; weighting happens in the clusterer, where IDF is known."""
@@ -115,6 +147,7 @@ class ArticleFeatures:
     term_counts: Counter[str]
     entity_counts: Counter[str]
     years: frozenset[str]
+    figure_counts: Counter[str]
 
 
 def article_features(article: Article) -> ArticleFeatures:
@@ -123,7 +156,8 @@ def article_features(article: Article) -> ArticleFeatures:
     for term in terms(article.title) * 2:
         term_counts[term] += 1
     entity_counts = Counter(entities(article.title) + entities(body))
-    return ArticleFeatures(term_counts, entity_counts, frozenset(_YEAR.findall(body)))
+    figure_counts = Counter(figures(article.title) + figures(body))
+    return ArticleFeatures(term_counts, entity_counts, frozenset(_YEAR.findall(body)), figure_counts)
 
 
 @lru_cache(maxsize=200_000)
