@@ -9,7 +9,9 @@ from newsfold.stories.features import entities, figures, terms
 
 
 def test_figures_normalise_amounts_dates_and_magnitudes() -> None:
-    text = "A 4.6 magnitude quake struck on March 14, 2013; the $200 million offer rose 12 per cent by Dec. 3."
+    text = (
+        "A 4.6 magnitude quake struck on March 14, 2013; the $200 million offer rose 12 per cent by Dec. 3."
+    )
     assert figures(text) == ["4.6", "march 14", "2013", "$200 million", "12 percent", "december 3"]
 
 
