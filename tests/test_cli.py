@@ -68,7 +68,7 @@ def test_export_holds_every_story_with_its_links_and_lineage(tmp_path: Path, see
     db = tmp_path / "n.db"
     run(db, "ingest", "-q", str(seeds_dir))
     exported = json.loads(run(db, "export", "--json").output)
-    assert exported["format"] == "newsfold.export/1"
+    assert exported["format"] == "newsfold.export/2"
     [story] = exported["stories"]
     assert story == json.loads(run(db, "story", story["id"], "--json").output)
     assert {link["kind"] for link in story["copy_links"]} == {"wire_copy", "rewrite"}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import shutil
 import sys
@@ -15,10 +16,11 @@ from platformdirs import user_data_dir
 
 from newsfold.config import Settings
 from newsfold.copies.lineage import lineage_trees
-from newsfold.model import CopyLink, LineageNode, StoryMember, StorySummary
+from newsfold.model import Citation, CopyLink, LineageNode, StoryMember, StorySummary, StorySynthesis
 from newsfold.pipeline import Engine, IngestReport, collect_files
 from newsfold.rank import independent_sources, rank_stories
 from newsfold.store import Store, open_store
+from newsfold.synthesis import ACCOUNT_SENTENCES, synthesize
 
 TOP_CANDIDATES = 500  # the most recently active stories are the only front-page candidates
 
@@ -187,18 +189,23 @@ def _member_json(member: StoryMember) -> dict[str, Any]:
 @click.argument("story_id")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.option("--why", is_flag=True, help="Show why each article joined: score, reason, nearest members.")
+@click.option(
+    "--sentences", type=click.IntRange(1, 100), default=ACCOUNT_SENTENCES, help="Length of the account."
+)
 @click.pass_context
-def story(ctx: click.Context, story_id: str, as_json: bool, why: bool) -> None:
-    """Show one story: its articles with outlet, title, date and relation (original, copy, ...)."""
+def story(ctx: click.Context, story_id: str, as_json: bool, why: bool, sentences: int) -> None:
+    """Show one story folded into one account: the consolidated account with citations, quotes
+    with speakers, timeline, entities, discrepancies, then coverage by outlet with copy lineage."""
     with _open(ctx) as store:
         found = store.story(story_id)
-        links = store.copy_links(m.article_id for m in found[1]) if found else []
-        merged = store.merged_into(found[0].id) if found else []
-    if found is None:
-        raise click.ClickException(f"no story {story_id!r}; `newsfold stories` lists them")
+        if found is None:
+            raise click.ClickException(f"no story {story_id!r}; `newsfold stories` lists them")
+        links = store.copy_links(m.article_id for m in found[1])
+        merged = store.merged_into(found[0].id)
+        folded = _synthesis(store, found[0].id, found[1], links, sentences)
     summary, members = found
     if as_json:
-        _echo_json(_story_json(summary, members, links, merged))
+        _echo_json(_story_json(summary, members, links, merged, folded))
         return
     trees = lineage_trees((m.article_id for m in members), links)
     sources = independent_sources(members)
@@ -210,14 +217,61 @@ def story(ctx: click.Context, story_id: str, as_json: bool, why: bool) -> None:
         click.echo(f"({story_id} was merged into this story)\n")
     if merged and why:
         click.echo(f"Merged into this story: {', '.join(merged)}\n")
+    _print_synthesis(folded)
     by_id = {m.article_id: m for m in members}
     click.echo("Coverage and lineage (original → copies):")
     for tree in trees:
         _print_lineage(tree, by_id, why, depth=0)
 
 
+def _synthesis(
+    store: Store, story_id: str, members: list[StoryMember], links: list[CopyLink], sentences: int
+) -> StorySynthesis:
+    articles = [a for a in (store.article(m.article_id) for m in members) if a is not None]
+    return synthesize(story_id, articles, links, account_sentences=sentences)
+
+
+def _print_synthesis(folded: StorySynthesis) -> None:
+    """The readable story: each cited item ends with the outlets that carry it."""
+
+    def cite(citations: tuple[Citation, ...]) -> str:
+        return "[" + "; ".join(dict.fromkeys(c.outlet for c in citations)) + "]"
+
+    click.echo("Account:")
+    for sentence in folded.account:
+        click.echo(f"  {sentence.text} {cite(sentence.citations)}")
+    if folded.quotes:
+        click.echo("\nQuotes:")
+        for quote in folded.quotes:
+            who = quote.speaker or "unattributed"
+            click.echo(
+                f"  “{_clip(quote.text, 110)}” — {who}{f' ({quote.cue})' if quote.cue else ''} {cite(quote.citations)}"
+            )
+    if folded.timeline:
+        click.echo("\nTimeline:")
+        for event in folded.timeline:
+            click.echo(f"  {event.date:<10} {_clip(event.text, 100)} {cite(event.citations)}")
+    if folded.entities:
+        click.echo("\nPeople, organisations, places:")
+        for kind in ("person", "organisation", "place"):
+            named = [f"{e.name} ({e.mentions})" for e in folded.entities if e.kind == kind][:12]
+            if named:
+                click.echo(f"  {kind}: {', '.join(named)}")
+    if folded.discrepancies:
+        click.echo("\nWhere the sources differ:")
+        for discrepancy in folded.discrepancies:
+            click.echo(f"  {discrepancy.kind}:")
+            for variant in discrepancy.variants:
+                click.echo(f"    {variant.value}: {_clip(variant.text, 90)} {cite(variant.citations)}")
+    click.echo()
+
+
 def _story_json(
-    summary: StorySummary, members: list[StoryMember], links: list[CopyLink], merged: list[str]
+    summary: StorySummary,
+    members: list[StoryMember],
+    links: list[CopyLink],
+    merged: list[str],
+    folded: StorySynthesis,
 ) -> dict[str, Any]:
     """A story as ``story --json`` and ``export`` print it (the documented export format)."""
     return {
@@ -227,10 +281,20 @@ def _story_json(
         "members": [_member_json(m) for m in members],
         "copy_links": [_link_json(link) for link in links],
         "lineage": [_lineage_json(tree) for tree in lineage_trees((m.article_id for m in members), links)],
+        **_synthesis_json(folded),
     }
 
 
-EXPORT_FORMAT = "newsfold.export/1"
+def _synthesis_json(folded: StorySynthesis) -> dict[str, Any]:
+    """The synthesis sections: account, facts, quotes, timeline, entities, discrepancies."""
+    document = dataclasses.asdict(folded)
+    del document["story_id"], document["articles"]
+    document["sources_counted_once"] = document.pop("sources")
+    return document
+
+
+EXPORT_FORMAT = "newsfold.export/2"
+"""Version 2 added the synthesis sections (account, facts, quotes, timeline, entities, discrepancies)."""
 
 
 @cli.command()
@@ -262,7 +326,8 @@ def export(
                 raise click.ClickException(f"no story {story_id!r}; `newsfold stories` lists them")
             summary, members = found
             links = store.copy_links(m.article_id for m in members)
-            exported.append(_story_json(summary, members, links, store.merged_into(summary.id)))
+            folded = _synthesis(store, summary.id, members, links, ACCOUNT_SENTENCES)
+            exported.append(_story_json(summary, members, links, store.merged_into(summary.id), folded))
     document = {"format": EXPORT_FORMAT, "exported_at": _iso(datetime.now(UTC)), "stories": exported}
     output.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
 

@@ -251,6 +251,125 @@ class StoryMember:
     nearest: tuple[Neighbour, ...] = ()
 
 
+class DatePrecision(StrEnum):
+    """How precisely a dated event is known: "in 2018" is a year, "late July" a month."""
+
+    DAY = "day"
+    WEEK = "week"
+    MONTH = "month"
+    SEASON = "season"
+    YEAR = "year"
+    DECADE = "decade"
+
+
+@dataclass(slots=True, frozen=True)
+class Citation:
+    """An article that carries a fact, quote or date, and the outlet that published it.
+
+    ``copy_of`` is set when the article is a copy (duplicate, wire copy, rewrite) of another
+    article in the story: it names the original, so a fact carried by an original and its
+    five copies counts as one source, not six.
+    """
+
+    article_id: str
+    outlet: str
+    copy_of: str | None = None
+
+
+@dataclass(slots=True, frozen=True)
+class Fact:
+    """One statement of a story with every article that makes it.
+
+    ``text`` is the clearest wording (from the source most others agree with); ``variants`` the
+    other wordings, one per article.  ``sources`` counts independent reports: copies count
+    once per original.  ``single_source`` facts are carried by one outlet alone.
+    """
+
+    id: str
+    text: str
+    article_id: str
+    citations: tuple[Citation, ...]
+    sources: int
+    single_source: bool
+    variants: tuple[str, ...] = ()
+
+
+@dataclass(slots=True, frozen=True)
+class AccountSentence:
+    """A sentence of a story's consolidated account: a fact's wording with its citations."""
+
+    text: str
+    fact_id: str
+    citations: tuple[Citation, ...]
+
+
+@dataclass(slots=True, frozen=True)
+class Quote:
+    """Words in quotation marks, who said them and how, and the outlets that carry them."""
+
+    text: str
+    speaker: str | None
+    cue: str | None
+    citations: tuple[Citation, ...]
+    sentence: str = ""
+
+
+@dataclass(slots=True, frozen=True)
+class TimelineEvent:
+    """A dated event: ``date`` is ISO 8601 cut at its precision ("2022-09-07", "2022-07", "2018")."""
+
+    date: str
+    precision: DatePrecision
+    text: str
+    expressions: tuple[str, ...]
+    citations: tuple[Citation, ...]
+
+
+@dataclass(slots=True, frozen=True)
+class EntityMentions:
+    """A person, organisation or place a story names, how often, and which articles name it."""
+
+    name: str
+    kind: str
+    """``person``, ``organisation`` or ``place``."""
+    mentions: int
+    citations: tuple[Citation, ...]
+
+
+@dataclass(slots=True, frozen=True)
+class Variant:
+    """One side of a discrepancy: the value, the sentence that states it and who carries it."""
+
+    value: str
+    text: str
+    citations: tuple[Citation, ...]
+
+
+@dataclass(slots=True, frozen=True)
+class Discrepancy:
+    """Sources that state the same fact with a different number, date, name or place."""
+
+    kind: str
+    """``number``, ``date``, ``name`` or ``place``."""
+    fact_id: str
+    variants: tuple[Variant, ...]
+
+
+@dataclass(slots=True, frozen=True)
+class StorySynthesis:
+    """A story folded into one cited account, with what the sources say and where they differ."""
+
+    story_id: str
+    account: tuple[AccountSentence, ...]
+    facts: tuple[Fact, ...]
+    quotes: tuple[Quote, ...]
+    timeline: tuple[TimelineEvent, ...]
+    entities: tuple[EntityMentions, ...]
+    discrepancies: tuple[Discrepancy, ...]
+    articles: int
+    sources: int
+
+
 _SPACE = re.compile(r"\s+")
 _NON_WORD = re.compile(r"[^\w\s]")
 

@@ -1,20 +1,23 @@
 """Quick quality gates: the full evaluations on a small slice, with floors from quality_floors.json.
 
 The full runs are ``python -m eval.stories_ecbplus``, ``python -m eval.stories_uci``,
-``python -m eval.extraction_aeb`` and ``python -m eval.copies_reuse``; these
+``python -m eval.extraction_aeb``, ``python -m eval.copies_reuse``, ``python -m eval.timex_tempeval``
+and ``python -m eval.quotes_polnear``; these
 slices take seconds and catch a regression before it reaches the README's table.
 """
 
 from __future__ import annotations
 
+import importlib
 import json
 from pathlib import Path
 
+import pytest
 from eval.metrics import bcubed
 from eval.reuse_variants import LABELS
 from eval.story_baselines import StreamItem, newsblur, ttrss
 
-from eval import copies_reuse, extraction_aeb, stories_ecbplus, stories_uci
+from eval import copies_reuse, extraction_aeb, quotes_polnear, stories_ecbplus, stories_uci, timex_tempeval
 from newsfold.config import Settings
 from tests.conftest import shared_path
 
@@ -60,3 +63,32 @@ def test_reuse_benchmark_slice_beats_the_published_rules_on_every_class() -> Non
     for label in LABELS:
         assert f1["newsfold"][label] >= FLOORS["reuse_slice_class_f1"], label
         assert f1["newsfold"][label] > max(f1["feedly_85"][label], f1["newsblur_title"][label]), label
+
+
+def test_tempeval_slice_dates() -> None:
+    data = shared_path("data", "tempeval3", "train")
+    try:
+        importlib.import_module("newsfold.synthesis.timex")
+    except ImportError as error:
+        pytest.skip(f"newsfold.synthesis.timex cannot be imported yet: {error}")
+    result = timex_tempeval.evaluate(data, limit=20)["all"]
+    print(
+        f"TempEval-3 first 20 documents: lenient F1 {result['lenient']['f1']:.3f}, "
+        f"value accuracy {result['value_accuracy']:.3f} ({result['valued']} values)"
+    )
+    assert result["lenient"]["f1"] >= FLOORS["tempeval_slice_lenient_f1"]
+    assert result["value_accuracy"] >= FLOORS["tempeval_slice_value_accuracy"]
+
+
+def test_polnear_quote_slice() -> None:
+    shared_path("data", "polnear", "dev")
+    try:
+        importlib.import_module("newsfold.synthesis.quotes")
+    except ImportError as error:
+        pytest.skip(f"newsfold.synthesis.quotes cannot be imported yet: {error}")
+    result = quotes_polnear.evaluate("dev", limit=30, baselines=False)
+    newsfold = result["systems"]["newsfold"]
+    f1, accuracy = newsfold["quotes"]["f1"], newsfold["speaker"]["accuracy"]
+    print(f"PolNeAR dev, first 30 articles: quote F1 {f1:.3f}, speaker accuracy {accuracy:.3f}")
+    assert f1 >= FLOORS["polnear_slice_quote_f1"]
+    assert accuracy >= FLOORS["polnear_slice_speaker_accuracy"]

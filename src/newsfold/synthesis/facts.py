@@ -1,0 +1,276 @@
+"""Facts: the same statement found in several articles, whatever the wording.
+
+Every sentence of every article in a story is compared with the facts found so far, by cosine
+of content-word vectors weighted by how rare each word is *in this story* (words every sentence
+shares, like "Albania" in a story about Albania, say little about which statement it is).  A
+sentence joins the fact it matches best above :data:`FACT_SIMILARITY`, else starts a new one;
+an article contributes one sentence per fact.  Verbatim copies, edited copies and paraphrases
+land in one fact; an independent report of the same statement does too, which is what lets a
+reader see that three outlets, not one, say it.
+
+Discrepancies are read off facts and near-facts: two statements about the same thing (they
+share the story's rare words) that give different years or numbers, carried by different
+sources.  Wording alone never makes a discrepancy.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from newsfold.model import Citation, Discrepancy, Fact, Variant
+
+FACT_SIMILARITY = 0.5
+"""Cosine above which two sentences state the same fact (paraphrases of wire copy reach 0.6-0.9)."""
+RELATED_SIMILARITY = 0.2
+"""Cosine above which two statements are about the same thing, for discrepancies."""
+MIN_SHARED_RARE_WORDS = 2
+_SENTENCE = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[\"“‘(A-Z0-9])")
+_WORD = re.compile(r"[^\W\d_][\w'’-]*[^\W_]|[^\W\d_]")
+_YEAR = re.compile(r"(?<![\d,.$])\b(1[89]\d\d|20\d\d)\b(?!,\d|\.\d)")
+_NUMBER = re.compile(r"(?<![\w.,])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?![\w,]|\.\d)")
+_STOP_TEXT = """
+    a about above after again against all also am an and any are as at be because been before being
+    below between both but by can could did do does doing down during each few for from further had
+    has have having he her here hers herself him himself his how i if in into is it its itself just
+    me more most my myself no nor not now of off on once only or other our ours ourselves out over
+    own same she should so some such than that the their theirs them themselves then there these
+    they this those through to too under until up very was we were what when where which while who
+    whom why will with would you your yours yourself said says say told according
+    """
+_STOP = frozenset(_STOP_TEXT.split())
+
+
+@dataclass(slots=True)
+class Sentence:
+    """A sentence of one article, with what comparing it needs."""
+
+    article_id: str
+    index: int
+    text: str
+    caption: bool = False
+    terms: Counter[str] = field(default_factory=Counter)
+    vector: dict[str, float] = field(default_factory=dict)
+
+
+def split_sentences(paragraph: str) -> list[str]:
+    """Sentences of a paragraph (a period inside "U.S." or "Sept. 8" does not end one)."""
+    pieces = [p.strip() for p in _SENTENCE.split(paragraph) if p.strip()]
+    merged: list[str] = []
+    for piece in pieces:
+        if merged and re.search(
+            r"\b(?:[A-Z]|U\.S|Sept|Jan|Feb|Aug|Oct|Nov|Dec|Mr|Mrs|Dr|St|No)\.$", merged[-1]
+        ):
+            merged[-1] = f"{merged[-1]} {piece}"
+        else:
+            merged.append(piece)
+    return merged
+
+
+def content_terms(text: str) -> Counter[str]:
+    words = (w.casefold().replace("’", "'").removesuffix("'s") for w in _WORD.findall(text))
+    return Counter(_fold(w) for w in words if len(w) > 2 and w not in _STOP)
+
+
+def _fold(word: str) -> str:
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+def weigh(sentences: list[Sentence]) -> None:
+    """Fill each sentence's vector: sublinear TF × IDF over this story's sentences, L2-normalised."""
+    df: Counter[str] = Counter()
+    for sentence in sentences:
+        sentence.terms = content_terms(sentence.text)
+        df.update(sentence.terms.keys())
+    total = len(sentences) or 1
+    for sentence in sentences:
+        weights = {
+            t: (1 + math.log(c)) * math.log((total + 1) / (df[t] + 0.5)) for t, c in sentence.terms.items()
+        }
+        norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
+        sentence.vector = {t: w / norm for t, w in weights.items() if w > 0}
+
+
+def cosine(a: dict[str, float], b: dict[str, float]) -> float:
+    if len(a) > len(b):
+        a, b = b, a
+    return sum(w * b.get(t, 0.0) for t, w in a.items())
+
+
+@dataclass(slots=True)
+class FactGroup:
+    """A fact while it is being built: its sentences, one per article."""
+
+    sentences: list[Sentence]
+    centroid: dict[str, float]
+
+    def add(self, sentence: Sentence) -> None:
+        self.sentences.append(sentence)
+        for term, weight in sentence.vector.items():
+            self.centroid[term] = self.centroid.get(term, 0.0) + weight
+
+
+def group_facts(sentences: list[Sentence]) -> list[FactGroup]:
+    """Sentences grouped into facts, in order of first appearance (sentences must be weighed)."""
+    groups: list[FactGroup] = []
+    postings: dict[str, list[int]] = defaultdict(list)
+    for sentence in sentences:
+        if not sentence.vector:
+            continue
+        candidates = {g for t in sentence.vector for g in postings.get(t, ())}
+        best, best_score = None, FACT_SIMILARITY
+        for index in candidates:
+            group = groups[index]
+            if any(s.article_id == sentence.article_id for s in group.sentences):
+                continue
+            score = max(cosine(sentence.vector, s.vector) for s in group.sentences)
+            if score >= best_score:
+                best, best_score = index, score
+        if best is None:
+            best = len(groups)
+            groups.append(FactGroup([], {}))
+        groups[best].add(sentence)
+        for term in sentence.vector:
+            if not postings[term] or postings[term][-1] != best:
+                postings[term].append(best)
+    return groups
+
+
+def fact_id(group: FactGroup) -> str:
+    first = group.sentences[0]
+    return "f" + hashlib.sha1(f"{first.article_id}:{first.index}".encode()).hexdigest()[:10]
+
+
+def to_fact(group: FactGroup, citation_of: dict[str, Citation]) -> Fact:
+    """The finished fact: its clearest wording (the sentence closest to all others) and who carries it."""
+    members = group.sentences
+    body = [s for s in members if not s.caption] or members
+    representative = max(
+        body, key=lambda s: (sum(cosine(s.vector, o.vector) for o in members), -abs(len(s.text) - 180))
+    )
+    citations = tuple(citation_of[s.article_id] for s in members)
+    outlets = {c.outlet for c in citations}
+    return Fact(
+        fact_id(group),
+        representative.text,
+        representative.article_id,
+        citations,
+        independent_count(citations),
+        len(outlets) == 1,
+        tuple(s.text for s in members if s is not representative and s.text != representative.text),
+    )
+
+
+def independent_count(citations: tuple[Citation, ...] | list[Citation]) -> int:
+    """Sources that reported on their own: a copy counts once with its original."""
+    return len({c.copy_of or c.article_id for c in citations})
+
+
+def find_discrepancies(groups: list[FactGroup], citation_of: dict[str, Citation]) -> list[Discrepancy]:
+    """Statements about the same thing that differ in a year or a number, across sources."""
+    found: list[Discrepancy] = []
+    rare = _rare_terms(groups)
+    statements = [(group, s) for group in groups for s in group.sentences]
+    by_pair: dict[tuple[str, str], dict[str, list[Sentence]]] = {}
+    for kind, pattern in (("date", _YEAR), ("number", _NUMBER)):
+        for i, (group_a, a) in enumerate(statements):
+            values_a = _values(pattern, a.text, kind)
+            if len(values_a) != 1:
+                continue
+            for group_b, b in statements[i + 1 :]:
+                if _root(a, citation_of) == _root(b, citation_of):
+                    continue
+                values_b = _values(pattern, b.text, kind)
+                if len(values_b) != 1 or values_a == values_b:
+                    continue
+                if not _comparable(kind, next(iter(values_a)), next(iter(values_b))):
+                    continue
+                same_fact = group_a is group_b
+                shared = (set(a.vector) & set(b.vector)) & rare
+                if not same_fact and (
+                    cosine(a.vector, b.vector) < RELATED_SIMILARITY or len(shared) < MIN_SHARED_RARE_WORDS
+                ):
+                    continue
+                key = (
+                    kind,
+                    fact_id(group_a if len(group_a.sentences) >= len(group_b.sentences) else group_b),
+                )
+                variants = by_pair.setdefault(key, {})
+                for sentence, value in ((a, next(iter(values_a))), (b, next(iter(values_b)))):
+                    holders = variants.setdefault(value, [])
+                    if sentence not in holders:
+                        holders.append(sentence)
+    for (kind, fid), variants in by_pair.items():
+        # everyone else who states the same fact with the same value holds that variant too
+        found.append(
+            Discrepancy(
+                kind,
+                fid,
+                tuple(
+                    Variant(
+                        value,
+                        holders[0].text,
+                        tuple(
+                            dict.fromkeys(
+                                citation_of[s.article_id] for s in _with_group(holders, groups, value, kind)
+                            )
+                        ),
+                    )
+                    for value, holders in sorted(variants.items())
+                ),
+            )
+        )
+    return found
+
+
+def _with_group(holders: list[Sentence], groups: list[FactGroup], value: str, kind: str) -> list[Sentence]:
+    """The holders of a value and every other sentence that states the same thing with it."""
+    pattern = _YEAR if kind == "date" else _NUMBER
+    out = list(holders)
+    for group in groups:
+        stating = [s for s in group.sentences if value in _values(pattern, s.text, kind)]
+        if any(h in group.sentences for h in holders) or any(
+            cosine(s.vector, h.vector) >= RELATED_SIMILARITY for s in stating for h in holders
+        ):
+            out.extend(s for s in stating if s not in out)
+    return out
+
+
+def _values(pattern: re.Pattern[str], text: str, kind: str) -> set[str]:
+    values = {m.group(1).replace(",", "") for m in pattern.finditer(text)}
+    if kind == "number":
+        values -= {m.group(1) for m in _YEAR.finditer(text)}
+        values = {v for v in values if v not in ("1", "2", "3", "4", "5", "6", "7", "8", "9", "10")}
+    return values
+
+
+def _comparable(kind: str, a: str, b: str) -> bool:
+    """Years a few apart, or numbers of one order of magnitude: the same quantity told differently."""
+    x, y = float(a), float(b)
+    if kind == "date":
+        return abs(x - y) <= 5
+    return x > 0 and y > 0 and max(x, y) / min(x, y) <= 3
+
+
+def _root(sentence: Sentence, citation_of: dict[str, Citation]) -> str:
+    citation = citation_of[sentence.article_id]
+    return citation.copy_of or citation.article_id
+
+
+def _rare_terms(groups: list[FactGroup]) -> set[str]:
+    """Words in at most a tenth of the story's sentences (or three): they name what a statement is about."""
+    df: Counter[str] = Counter()
+    total = 0
+    for group in groups:
+        for sentence in group.sentences:
+            df.update(sentence.vector.keys())
+            total += 1
+    limit = max(3, total // 10)
+    return {t for t, c in df.items() if c <= limit}

@@ -1,0 +1,70 @@
+"""The seeds folded into one account: what issue 5 asks of them, through the CLI a reader uses."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from newsfold.cli import cli
+from tests.conftest import shared_path
+
+
+@pytest.fixture(scope="module")
+def folded(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    seeds_dir = shared_path("seeds")  # skips without ../shared
+    db = tmp_path_factory.mktemp("seeds") / "n.db"
+    runner = CliRunner()
+    runner.invoke(cli, ["--db", str(db), "ingest", "-q", str(seeds_dir)], catch_exceptions=False)
+    [story] = json.loads(runner.invoke(cli, ["--db", str(db), "stories", "--json"]).output)
+    result = runner.invoke(cli, ["--db", str(db), "story", story["id"], "--json"], catch_exceptions=False)
+    document: dict[str, Any] = json.loads(result.output)
+    return document
+
+
+def test_the_account_cites_all_five_reports(folded: dict[str, Any]) -> None:
+    cited = {c["article_id"] for sentence in folded["account"] for c in sentence["citations"]}
+    assert cited == {m["article_id"] for m in folded["members"]}
+    assert folded["sources_counted_once"] == 3  # the wire family counts once
+
+
+def _quote(folded: dict[str, Any], words: str) -> dict[str, Any]:
+    """The quote with these words that most outlets carry (a longer quote may hold them too)."""
+    holding = [q for q in folded["quotes"] if words in q["text"]]
+    assert holding, words
+    assert len({q["speaker"] for q in holding}) == 1, holding  # one speaker, however much is quoted
+    return max(holding, key=lambda q: len(q["citations"]))
+
+
+def test_the_quotes_have_their_speakers(folded: dict[str, Any]) -> None:
+    assert _quote(folded, "undeniable evidence")["speaker"] == "Edi Rama"
+    assert _quote(folded, "troubling precedent for cyberspace")["speaker"] in {"United States", "US"}
+    assert "Iran" in _quote(folded, "baseless claims")["speaker"]
+    assert _quote(folded, "terrorist threats and conspiracies")["speaker"] == "MEK"
+    assert len(_quote(folded, "undeniable evidence")["citations"]) >= 2
+
+
+def test_the_timeline_dates_the_events(folded: dict[str, Any]) -> None:
+    dates = {event["date"] for event in folded["timeline"]}
+    assert {"2014", "2018", "2020", "2022-07-15", "2022-09-07", "2022-09-08"} <= dates
+    ties_cut = [e for e in folded["timeline"] if e["date"] == "2022-09-07"]
+    assert any("Wednesday" in e["expressions"] for e in ties_cut)  # read against 8 Sept 2022
+
+
+def test_the_2013_2014_discrepancy_is_found_with_its_outlets(folded: dict[str, Any]) -> None:
+    [discrepancy] = [
+        d for d in folded["discrepancies"] if {v["value"] for v in d["variants"]} == {"2013", "2014"}
+    ]
+    by_value = {v["value"]: {c["article_id"] for c in v["citations"]} for v in discrepancy["variants"]}
+    assert len(by_value["2013"]) == 1  # RFI alone
+    assert len(by_value["2014"]) >= 2
+    assert not by_value["2013"] & by_value["2014"]
+
+
+def test_entities_name_the_people_places_and_organisations(folded: dict[str, Any]) -> None:
+    kinds = {(e["name"], e["kind"]) for e in folded["entities"]}
+    assert {("Edi Rama", "person"), ("Albania", "place"), ("Tirana", "place")} <= kinds
+    rama = next(e for e in folded["entities"] if e["name"] == "Edi Rama")
+    assert len(rama["citations"]) >= 3
