@@ -62,3 +62,15 @@ def per_class(gold: Sequence[str], predicted: Sequence[str], labels: Sequence[st
         }
     macro = sum(c["f1"] for c in classes.values()) / len(labels) if labels else 0.0
     return {"classes": classes, "macro_f1": round(macro, 4), "confusion": confusion}
+
+
+def precision_recall_f1(hits_predicted: int, predicted: int, hits_gold: int, gold: int) -> dict[str, float]:
+    """Precision (predictions that hit / predictions), recall (gold found / gold) and F1, rounded.
+
+    Hits are counted on each side separately because a span-overlap match need not be
+    one-to-one; an empty side scores 0, not undefined.
+    """
+    precision = hits_predicted / predicted if predicted else 0.0
+    recall = hits_gold / gold if gold else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {"precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4)}

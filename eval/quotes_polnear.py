@@ -73,6 +73,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from eval._common import SHARED_DATA, require
+from eval.metrics import precision_recall_f1
 
 DATA = SHARED_DATA / "polnear"
 SPLITS = ("dev", "train")
@@ -341,17 +342,8 @@ def _has_speaker(prediction: Mention) -> bool:
 
 
 def _prf(hits_predicted: int, predicted: int, hits_gold: int, gold: int) -> dict[str, Any]:
-    precision = hits_predicted / predicted if predicted else 0.0
-    recall = hits_gold / gold if gold else 0.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {
-        "matched": hits_gold,
-        "predicted": predicted,
-        "gold": gold,
-        "precision": round(precision, 4),
-        "recall": round(recall, 4),
-        "f1": round(f1, 4),
-    }
+    counts: dict[str, Any] = {"matched": hits_gold, "predicted": predicted, "gold": gold}
+    return counts | precision_recall_f1(hits_predicted, predicted, hits_gold, gold)
 
 
 def _snippet(text: str, start: int, end: int, width: int = 160) -> str:

@@ -28,6 +28,7 @@ from typing import Any
 from eval._common import SHARED_DATA, require
 from eval.metrics import bcubed
 from eval.story_baselines import StreamItem, agglomerative, newsblur, ttrss
+from eval.story_signals import SIGNAL_ABLATIONS
 from newsfold.config import Settings
 from newsfold.copies import CopyDetector
 from newsfold.extract import extract
@@ -62,13 +63,7 @@ def extract_all(rows: list[dict[str, Any]]) -> list[Article | None]:
     return out
 
 
-ABLATIONS: dict[str, dict[str, Any]] = {
-    "all signals": {},
-    "without nearest-member text": {"weights": (0.0, 0.5, 0.2, 0.0)},
-    "without centroid text": {"weights": (0.3, 0.0, 0.2, 0.0)},
-    "without entities": {"weights": (0.3, 0.5, 0.0, 0.0)},
-    "with dates and numbers (weight 0.1)": {"weights": (0.3, 0.5, 0.2, 0.1)},
-    "without the second look": {"second_look": False},
+ABLATIONS: dict[str, dict[str, Any]] = SIGNAL_ABLATIONS | {
     "without copy links": {"follow_copy_links": False},
 }
 """Each signal turned off in turn (the remaining weights renormalised), to measure what it adds."""
@@ -121,8 +116,17 @@ def cluster(
         "gold_stories": len(set(gold.values())),
         "documents": len(rows),
         "unextracted": sum(a is None for a in articles),
+        "mixed_topics": mixed_topics(rows, predicted),
         "docs_per_s": len(rows) / elapsed if elapsed else 0.0,
     }
+
+
+def mixed_topics(rows: list[dict[str, Any]], predicted: dict[str, str]) -> list[int]:
+    """Topics whose two look-alike events share a predicted story (where event precision is lost)."""
+    events_in: dict[str, set[tuple[int, str]]] = {}
+    for row in rows:
+        events_in.setdefault(predicted[row["id"]], set()).add((row["topic"], row["story"]))
+    return sorted({topic for events in events_in.values() if len(events) > 1 for topic, _ in events})
 
 
 def baselines(rows: list[dict[str, Any]], articles: list[Article | None]) -> dict[str, dict[str, Any]]:
@@ -175,6 +179,12 @@ def main() -> None:
         print(json.dumps({"newsfold": results if args.sweep else results[0], "baselines": peers}, indent=2))
         return
     print(f"ECB+ dev, split {args.split}: {len(rows)} documents, {results[0]['gold_stories']} gold stories")
+    topics = len({row["topic"] for row in rows})
+    for r in results:
+        mixed = r["mixed_topics"]
+        print(
+            f"threshold {r['threshold']:.2f}: {len(mixed)} of {topics} topics have events sharing a story {mixed}"
+        )
     print(f"{'system':<22}{'threshold':>9} {'B3 P':>6} {'B3 R':>6} {'B3 F1':>6} {'stories':>7} {'docs/s':>7}")
     for r in results:
         print(

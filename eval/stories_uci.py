@@ -24,6 +24,7 @@ from typing import Any
 from eval._common import SHARED_DATA, require
 from eval.metrics import bcubed
 from eval.story_baselines import StreamItem, agglomerative, newsblur, ttrss
+from eval.story_signals import SIGNAL_ABLATIONS
 from newsfold.config import Settings
 from newsfold.model import Article
 from newsfold.stories import StoryClusterer
@@ -53,13 +54,7 @@ def as_article(row: dict[str, str]) -> Article:
     )
 
 
-ABLATIONS: dict[str, dict[str, Any]] = {
-    "all signals": {},
-    "without nearest-member text": {"weights": (0.0, 0.5, 0.2, 0.0)},
-    "without centroid text": {"weights": (0.3, 0.0, 0.2, 0.0)},
-    "without entities": {"weights": (0.3, 0.5, 0.0, 0.0)},
-    "with dates and numbers (weight 0.1)": {"weights": (0.3, 0.5, 0.2, 0.1)},
-    "without the second look": {"second_look": False},
+ABLATIONS: dict[str, dict[str, Any]] = SIGNAL_ABLATIONS | {
     "without time": {"window_hours": 1e9},
 }
 """Each signal turned off in turn (remaining weights renormalised; no time: an endless window)."""

@@ -44,6 +44,7 @@ from pathlib import Path
 from typing import Any
 
 from eval._common import SHARED_DATA, require
+from eval.metrics import precision_recall_f1
 
 DATA = SHARED_DATA / "tempeval3" / "train"
 
@@ -256,9 +257,9 @@ class Tally:
 
     def summary(self) -> dict[str, Any]:
         scored = self.predictions - self.other_type
-        strict = _prf(self.strict_predictions, scored, self.strict_gold, self.gold)
+        strict = precision_recall_f1(self.strict_predictions, scored, self.strict_gold, self.gold)
         strict |= {"matched_predictions": self.strict_predictions, "matched_gold": self.strict_gold}
-        lenient = _prf(self.lenient_predictions, scored, self.lenient_gold, self.gold)
+        lenient = precision_recall_f1(self.lenient_predictions, scored, self.lenient_gold, self.gold)
         lenient |= {"matched_predictions": self.lenient_predictions, "matched_gold": self.lenient_gold}
         return {
             "documents": self.documents,
@@ -288,13 +289,6 @@ class Tally:
 
 def _share(part: int, whole: int) -> float:
     return round(part / whole, 4) if whole else 0.0
-
-
-def _prf(correct_predictions: int, predictions: int, found_gold: int, gold: int) -> dict[str, Any]:
-    precision = correct_predictions / predictions if predictions else 0.0
-    recall = found_gold / gold if gold else 0.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {"precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4)}
 
 
 def value_errors(misses: Iterable[ValueMiss], top: int, examples: int = 3) -> list[dict[str, Any]]:

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from newsfold.copies import CopyDetector, MinHasher, fingerprint, split_sentences
+from newsfold.copies import CopyDetector, MinHasher, fingerprint
 from newsfold.model import CopyKind
 from tests.conftest import make_article
 
@@ -75,13 +75,6 @@ def test_fingerprint_ignores_case_quotes_and_spacing() -> None:
     hasher = MinHasher()
     assert fingerprint(a, hasher).sentence_hashes == fingerprint(b, hasher).sentence_hashes
     assert (fingerprint(a, hasher).shingles == fingerprint(b, hasher).shingles).all()
-
-
-def test_sentence_split_keeps_abbreviations() -> None:
-    assert split_sentences("U.S. lawmakers met Mr. Rama. He left at noon.") == [
-        "U.S. lawmakers met Mr. Rama.",
-        "He left at noon.",
-    ]
 
 
 @given(st.lists(st.text(min_size=1, max_size=200), min_size=1, max_size=6))

@@ -2,7 +2,7 @@
 
 from newsfold.copies.alignment import Alignment, SentencePair, align
 from newsfold.copies.detector import CopyDetector
-from newsfold.copies.fingerprints import Fingerprint, MinHasher, content_terms, fingerprint, split_sentences
+from newsfold.copies.fingerprints import Fingerprint, MinHasher, content_terms, fingerprint
 from newsfold.copies.lineage import orient_group
 from newsfold.copies.lsh import BandIndex
 
@@ -17,5 +17,4 @@ __all__ = [
     "content_terms",
     "fingerprint",
     "orient_group",
-    "split_sentences",
 ]

@@ -29,37 +29,23 @@ import numpy as np
 import numpy.typing as npt
 
 from newsfold.model import Article, normalise_text
+from newsfold.text import FUNCTION_WORDS, split_sentences
 
 MIN_SENTENCE_WORDS = 8
 SHINGLE_WORDS = 5
 MIN_ALIGNABLE_TERMS = 3
 """Sentences with fewer content words ("Read more.") are not aligned: they match anything."""
 
-# A sentence ends at . ! ? (plus closing quotes) before a capital; "U.S." and "Mr." do not end one.
-_SENTENCE_END = re.compile(r"(?<!\b[A-Z])(?<!\bMr|\bMs|\bDr|\bSt)([.!?…][\"'”’)]*)\s+(?=[\"'“‘(]?[A-Z0-9])")
 _WORD = re.compile(r"\w+", re.UNICODE)
 # Words that carry no content of their own: a paraphrase adds and drops them freely.
-_STOP_WORD_TEXT = """
-    a about above after again against all also am an and any are as at be because been before being
-    below between both but by can could did do does doing down during each few for from further had
-    has have having he her here hers herself him himself his how i if in into is it its itself just
-    me more most my myself no nor not now of off on once only or other our ours ourselves out over
-    own same she should so some such than that the their theirs them themselves then there these
-    they this those through to too under until up very was we were what when where which while who
-    whom why will with would you your yours yourself said says say told according may might must
-    shall s t mr mrs ms per around
-"""
-STOP_WORDS = frozenset(_STOP_WORD_TEXT.split())
+_STOP_WORD_TEXT = "may might must shall s t mr mrs ms per around"
+STOP_WORDS = FUNCTION_WORDS | frozenset(_STOP_WORD_TEXT.split())
 
 Signature = npt.NDArray[np.uint64]
 _EMPTY = np.iinfo(np.uint64).max
 _BASE = np.uint64(0x100000001B3)  # FNV's 64-bit prime: odd, so it has an inverse mod 2**64
 _BASE_INVERSE = np.uint64(pow(int(_BASE), -1, 2**64))
 _MASK32 = np.uint64(0xFFFFFFFF)
-
-
-def split_sentences(text: str) -> list[str]:
-    return [s.strip() for s in _SENTENCE_END.sub("\\1\n", text).split("\n") if s.strip()]
 
 
 @lru_cache(maxsize=200_000)

@@ -382,30 +382,35 @@ class StoryClusterer:
             score = (
                 member_weight * members[0][1]
                 + centroid_weight * cosine(vector, state.centroid) / state.centroid_norm
-                + (entity_weight * self._entity_share(features, state) if entity_weight else 0.0)
-                + (figure_weight * self._figure_share(features, state) if figure_weight else 0.0)
+                + (
+                    entity_weight
+                    * self._shared_mass(features.entity_counts, self._entity_df, state.entity_counts, 0.0)
+                    if entity_weight
+                    else 0.0
+                )
+                + (
+                    figure_weight
+                    * self._shared_mass(features.figure_counts, self._figure_df, state.figure_counts, 0.5)
+                    if figure_weight
+                    else 0.0
+                )
             ) * (1.0 - 0.3 * distance / self.window_hours)
             scored.append((story, score, tuple(Neighbour(m, round(s, 4)) for m, s in members[:3])))
         scored.sort(key=lambda item: (-item[1], item[0]))
         return scored
 
-    def _entity_share(self, features: ArticleFeatures, state: _StoryState) -> float:
+    def _shared_mass(
+        self, mentioned: Counter[str], df: Counter[str], story_has: Counter[str], silent: float
+    ) -> float:
+        """The IDF-weighted share of the article's mentions that the story mentions too
+        (``silent`` when the article mentions none: no evidence either way)."""
         total = shared = 0.0
-        for entity in features.entity_counts:
-            weight = self._idf(self._entity_df[entity])
+        for mention in mentioned:
+            weight = self._idf(df[mention])
             total += weight
-            if entity in state.entity_counts:
+            if mention in story_has:
                 shared += weight
-        return shared / total if total else 0.0
-
-    def _figure_share(self, features: ArticleFeatures, state: _StoryState) -> float:
-        total = shared = 0.0
-        for figure in features.figure_counts:
-            weight = self._idf(self._figure_df[figure])
-            total += weight
-            if figure in state.figure_counts:
-                shared += weight
-        return shared / total if total else 0.5
+        return shared / total if total else silent
 
     def _hours_apart(self, when: datetime | None, state: _StoryState) -> float:
         if when is None or state.first_seen is None or state.last_seen is None:

@@ -17,23 +17,17 @@ from functools import lru_cache
 from wordfreq import zipf_frequency
 
 from newsfold.model import Article
+from newsfold.text import FUNCTION_WORDS, fold_plural
 
 TITLE_NAME_ZIPF = 4.5
 """In a Title Case headline, a word this common in English is taken for a word, not a name."""
 _WEEKDAYS = frozenset(["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"])
 # Words that say nothing about which event an article reports.
 _STOP_WORD_TEXT = """
-    a about above after again against all also am an and any are as at be because been before being
-    below between both but by can could did do does doing down during each few for from further had
-    has have having he her here hers herself him himself his how i if in into is it its itself just
-    me more most my myself no nor not now of off on once only or other our ours ourselves out over
-    own same she should so some such than that the their theirs them themselves then there these
-    they this those through to too under until up very was we were what when where which while who
-    whom why will with would you your yours yourself said says say told according may might must
-    shall one two three new year years last first week month day time people however since still
-    news mr mrs ms per including around reporters today yesterday tomorrow
+    may might must shall one two three new year years last first week month day time people however
+    since still news mr mrs ms per including around reporters today yesterday tomorrow
 """
-STOP_WORDS = frozenset(_STOP_WORD_TEXT.split()) | _WEEKDAYS
+STOP_WORDS = FUNCTION_WORDS | frozenset(_STOP_WORD_TEXT.split()) | _WEEKDAYS
 _WORD = re.compile(r"[^\W\d_][\w'’-]*[^\W_]|[^\W\d_]", re.UNICODE)
 _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 _CAPITALISED_RUN = re.compile(
@@ -45,21 +39,12 @@ _ENTITY_STOP_TEXT = "the a an in on at but and he she it they we i this that his
 _ENTITY_STOP = frozenset(_ENTITY_STOP_TEXT.split()) | _WEEKDAYS
 
 
-def _stem(word: str) -> str:
-    """Crude plural folding: 'diplomats' and 'diplomat' should count as one term."""
-    if len(word) > 4 and word.endswith("ies"):
-        return word[:-3] + "y"
-    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
-        return word[:-1]
-    return word
-
-
 _POSSESSIVE = re.compile(r"['’]s?$")
 
 
 def terms(text: str) -> list[str]:
     return [
-        _stem(w)
+        fold_plural(w)
         for w in (_POSSESSIVE.sub("", m.group(0).casefold()) for m in _WORD.finditer(text))
         if len(w) > 2 and w not in STOP_WORDS
     ]

@@ -28,7 +28,7 @@ from newsfold.model import (
     Quote,
     StorySynthesis,
 )
-from newsfold.synthesis.entities import clean_name, story_entities
+from newsfold.synthesis.entities import story_entities
 from newsfold.synthesis.facts import (
     FactGroup,
     Sentence,
@@ -37,13 +37,13 @@ from newsfold.synthesis.facts import (
     find_discrepancies,
     group_facts,
     independent_count,
-    split_sentences,
     to_fact,
     weigh,
 )
 from newsfold.synthesis.language import MAX_CHARS, english
 from newsfold.synthesis.quotes import find_quotes
 from newsfold.synthesis.timeline import build_timeline, story_anchor
+from newsfold.text import split_sentences
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -77,9 +77,8 @@ def synthesize(
     anchors: dict[str, date | None] = {
         a.id: a.published.date() if a.published is not None else anchor for a in articles
     }
-    texts = [a.text[:MAX_CHARS] for a in articles]
-    docs = list(english().pipe(texts))
-    quotes = _quotes(articles, texts, docs, citation_of)
+    docs = list(english().pipe(a.text[:MAX_CHARS] for a in articles))
+    quotes = _quotes(articles, docs, citation_of)
     return StorySynthesis(
         story_id=story_id,
         account=_account(groups, facts, account_sentences),
@@ -211,23 +210,19 @@ class _QuoteSightings:
     citations: dict[str, Citation] = field(default_factory=dict)
 
 
-def _quotes(
-    articles: list[Article], texts: list[str], docs: list[Doc], citation_of: dict[str, Citation]
-) -> list[Quote]:
+def _quotes(articles: list[Article], docs: list[Doc], citation_of: dict[str, Citation]) -> list[Quote]:
     """Quotes of all articles, the same words from several outlets merged into one with all citations.
 
     The speaker is the one most outlets name (a wire copy that drops "Rama said" does not
     make the quote anonymous).
     """
     merged: dict[str, _QuoteSightings] = {}
-    for article, text, doc in zip(articles, texts, docs, strict=True):
-        for mention in find_quotes(text, doc):
+    for article, doc in zip(articles, docs, strict=True):
+        for mention in find_quotes(doc.text, doc):
             key = " ".join(mention.text.casefold().split()).strip(".,;:!? ")
-            seen = merged.setdefault(
-                key, _QuoteSightings(mention.text.strip(), _sentence_around(text, mention.start, mention.end))
-            )
+            seen = merged.setdefault(key, _QuoteSightings(mention.text.strip(), mention.sentence.strip()))
             if mention.speaker:
-                seen.speakers.append(clean_name(mention.speaker))
+                seen.speakers.append(mention.speaker)
             if mention.cue:
                 seen.cues.append(mention.cue)
             seen.citations[article.id] = citation_of[article.id]
@@ -255,10 +250,3 @@ def _quotes(
                     break
     quotes.sort(key=lambda q: -len(q.citations))
     return quotes
-
-
-def _sentence_around(text: str, start: int, end: int) -> str:
-    left = max(text.rfind(". ", 0, start), text.rfind("\n", 0, start))
-    right_candidates = [i for i in (text.find(". ", end), text.find("\n", end)) if i >= 0]
-    right = min(right_candidates) + 1 if right_candidates else len(text)
-    return text[left + 1 : right].strip()

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc
 
 KINDS = {"PERSON": "person", "ORG": "organisation", "GPE": "place", "LOC": "place", "FAC": "place"}
-_TITLES_TEXT = "the mr mrs ms dr prime minister president"
+_TITLES_TEXT = "the mr mrs ms dr prime minister president secretary senator rep gov governor spokesman spokeswoman judge pope"
 _TITLES = frozenset(_TITLES_TEXT.split())
 
 

@@ -22,26 +22,16 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from newsfold.model import Citation, Discrepancy, Fact, Variant
+from newsfold.text import FUNCTION_WORDS, fold_plural
 
 FACT_SIMILARITY = 0.5
 """Cosine above which two sentences state the same fact (paraphrases of wire copy reach 0.6-0.9)."""
 RELATED_SIMILARITY = 0.2
 """Cosine above which two statements are about the same thing, for discrepancies."""
 MIN_SHARED_RARE_WORDS = 2
-_SENTENCE = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[\"“‘(A-Z0-9])")
 _WORD = re.compile(r"[^\W\d_][\w'’-]*[^\W_]|[^\W\d_]")
 _YEAR = re.compile(r"(?<![\d,.$])\b(1[89]\d\d|20\d\d)\b(?!,\d|\.\d)")
 _NUMBER = re.compile(r"(?<![\w.,])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?![\w,]|\.\d)")
-_STOP_TEXT = """
-    a about above after again against all also am an and any are as at be because been before being
-    below between both but by can could did do does doing down during each few for from further had
-    has have having he her here hers herself him himself his how i if in into is it its itself just
-    me more most my myself no nor not now of off on once only or other our ours ourselves out over
-    own same she should so some such than that the their theirs them themselves then there these
-    they this those through to too under until up very was we were what when where which while who
-    whom why will with would you your yours yourself said says say told according
-    """
-_STOP = frozenset(_STOP_TEXT.split())
 
 
 @dataclass(slots=True)
@@ -56,31 +46,9 @@ class Sentence:
     vector: dict[str, float] = field(default_factory=dict)
 
 
-def split_sentences(paragraph: str) -> list[str]:
-    """Sentences of a paragraph (a period inside "U.S." or "Sept. 8" does not end one)."""
-    pieces = [p.strip() for p in _SENTENCE.split(paragraph) if p.strip()]
-    merged: list[str] = []
-    for piece in pieces:
-        if merged and re.search(
-            r"\b(?:[A-Z]|U\.S|Sept|Jan|Feb|Aug|Oct|Nov|Dec|Mr|Mrs|Dr|St|No)\.$", merged[-1]
-        ):
-            merged[-1] = f"{merged[-1]} {piece}"
-        else:
-            merged.append(piece)
-    return merged
-
-
 def content_terms(text: str) -> Counter[str]:
     words = (w.casefold().replace("’", "'").removesuffix("'s") for w in _WORD.findall(text))
-    return Counter(_fold(w) for w in words if len(w) > 2 and w not in _STOP)
-
-
-def _fold(word: str) -> str:
-    if len(word) > 4 and word.endswith("ies"):
-        return word[:-3] + "y"
-    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
-        return word[:-1]
-    return word
+    return Counter(fold_plural(w) for w in words if len(w) > 2 and w not in FUNCTION_WORDS)
 
 
 def weigh(sentences: list[Sentence]) -> None:
@@ -174,68 +142,79 @@ def independent_count(citations: tuple[Citation, ...] | list[Citation]) -> int:
 
 
 def find_discrepancies(groups: list[FactGroup], citation_of: dict[str, Citation]) -> list[Discrepancy]:
-    """Statements about the same thing that differ in a year or a number, across sources."""
+    """Statements about the same thing that differ in a year or a number, across sources.
+
+    Only pairs that could qualify are compared: statements of one fact, or statements sharing a
+    word rare in the story (a pair needs :data:`MIN_SHARED_RARE_WORDS` of them), so the cost
+    follows how many statements talk about the same thing, not the square of the story's size.
+    """
     found: list[Discrepancy] = []
     rare = _rare_terms(groups)
-    statements = [(group, s) for group in groups for s in group.sentences]
-    by_pair: dict[tuple[str, str], dict[str, list[Sentence]]] = {}
+    group_of = {id(s): group for group in groups for s in group.sentences}
     for kind, pattern in (("date", _YEAR), ("number", _NUMBER)):
-        for i, (group_a, a) in enumerate(statements):
-            values_a = _values(pattern, a.text, kind)
-            if len(values_a) != 1:
-                continue
-            for group_b, b in statements[i + 1 :]:
-                if _root(a, citation_of) == _root(b, citation_of):
+        values = {id(s): _values(pattern, s.text, kind) for group in groups for s in group.sentences}
+        single = [s for group in groups for s in group.sentences if len(values[id(s)]) == 1]
+        order = {id(s): i for i, s in enumerate(single)}
+        by_rare_term: dict[str, list[Sentence]] = defaultdict(list)
+        for sentence in single:
+            for term in sentence.vector.keys() & rare:
+                by_rare_term[term].append(sentence)
+        variants_of: dict[str, dict[str, list[Sentence]]] = {}
+        for a in single:
+            group_a = group_of[id(a)]
+            candidates = {id(b): b for b in group_a.sentences if id(b) in order}
+            for term in a.vector.keys() & rare:
+                candidates.update((id(b), b) for b in by_rare_term[term])
+            (value_a,) = values[id(a)]
+            for b in candidates.values():
+                if order[id(b)] <= order[id(a)] or _root(a, citation_of) == _root(b, citation_of):
                     continue
-                values_b = _values(pattern, b.text, kind)
-                if len(values_b) != 1 or values_a == values_b:
+                (value_b,) = values[id(b)]
+                if value_a == value_b or not _comparable(kind, value_a, value_b):
                     continue
-                if not _comparable(kind, next(iter(values_a)), next(iter(values_b))):
-                    continue
-                same_fact = group_a is group_b
-                shared = (set(a.vector) & set(b.vector)) & rare
-                if not same_fact and (
-                    cosine(a.vector, b.vector) < RELATED_SIMILARITY or len(shared) < MIN_SHARED_RARE_WORDS
+                group_b = group_of[id(b)]
+                if group_a is not group_b and (
+                    cosine(a.vector, b.vector) < RELATED_SIMILARITY
+                    or len(a.vector.keys() & b.vector.keys() & rare) < MIN_SHARED_RARE_WORDS
                 ):
                     continue
-                key = (
-                    kind,
-                    fact_id(group_a if len(group_a.sentences) >= len(group_b.sentences) else group_b),
-                )
-                variants = by_pair.setdefault(key, {})
-                for sentence, value in ((a, next(iter(values_a))), (b, next(iter(values_b)))):
+                larger = group_a if len(group_a.sentences) >= len(group_b.sentences) else group_b
+                variants = variants_of.setdefault(fact_id(larger), {})
+                for sentence, value in ((a, value_a), (b, value_b)):
                     holders = variants.setdefault(value, [])
                     if sentence not in holders:
                         holders.append(sentence)
-    for (kind, fid), variants in by_pair.items():
-        # everyone else who states the same fact with the same value holds that variant too
-        found.append(
-            Discrepancy(
-                kind,
-                fid,
-                tuple(
-                    Variant(
-                        value,
-                        holders[0].text,
-                        tuple(
-                            dict.fromkeys(
-                                citation_of[s.article_id] for s in _with_group(holders, groups, value, kind)
-                            )
-                        ),
-                    )
-                    for value, holders in sorted(variants.items())
-                ),
+        for fid, variants in variants_of.items():
+            found.append(
+                Discrepancy(
+                    kind,
+                    fid,
+                    tuple(
+                        Variant(
+                            value,
+                            holders[0].text,
+                            tuple(
+                                dict.fromkeys(
+                                    citation_of[s.article_id]
+                                    for s in _stating_the_same(holders, groups, value, values)
+                                )
+                            ),
+                        )
+                        for value, holders in sorted(variants.items())
+                    ),
+                )
             )
-        )
     return found
 
 
-def _with_group(holders: list[Sentence], groups: list[FactGroup], value: str, kind: str) -> list[Sentence]:
-    """The holders of a value and every other sentence that states the same thing with it."""
-    pattern = _YEAR if kind == "date" else _NUMBER
+def _stating_the_same(
+    holders: list[Sentence], groups: list[FactGroup], value: str, values: dict[int, set[str]]
+) -> list[Sentence]:
+    """The holders of a value and every other sentence that states the same thing with it
+    (in a holder's fact, or in a fact with a sentence related to a holder)."""
     out = list(holders)
     for group in groups:
-        stating = [s for s in group.sentences if value in _values(pattern, s.text, kind)]
+        stating = [s for s in group.sentences if value in values[id(s)]]
         if any(h in group.sentences for h in holders) or any(
             cosine(s.vector, h.vector) >= RELATED_SIMILARITY for s in stating for h in holders
         ):

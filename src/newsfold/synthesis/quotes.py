@@ -22,6 +22,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from newsfold.synthesis.entities import clean_name
 from newsfold.synthesis.language import MAX_CHARS, english
 
 if TYPE_CHECKING:
@@ -47,11 +48,6 @@ _DOCUMENT_NOUNS = frozenset(["statement", "website", "site", "report", "press", 
 """A document "says" things for its author: its speaker is who wrote it (by whom, or whose)."""
 _PRONOUN_KIND = {"he": "PERSON", "she": "PERSON", "i": "PERSON", "it": "BODY", "they": "BODY", "we": "BODY"}
 _BODY_LABELS = frozenset(["ORG", "GPE", "NORP", "FAC"])
-_TITLES_TEXT = (
-    "mr mrs ms dr prime minister president foreign secretary senator rep gov governor chief general "
-    "spokesman spokeswoman judge sir lord lady king queen pope the"
-)
-_TITLES = frozenset(_TITLES_TEXT.split())
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +61,8 @@ class QuoteMention:
     speaker_start: int | None
     speaker_end: int | None
     cue: str | None
+    sentence: str = ""
+    """The sentence the quote stands in, as the parse split it."""
 
 
 def find_quotes(text: str, doc: Doc | None = None) -> list[QuoteMention]:
@@ -99,10 +97,10 @@ def find_quotes(text: str, doc: Doc | None = None) -> list[QuoteMention]:
         if cue is None:
             if len(text[start:end].split()) < 5 or not _stands_alone(text, sent, start):
                 continue
-            quotes.append(QuoteMention(start, end, text[start:end], None, None, None, None))
+            quotes.append(QuoteMention(start, end, text[start:end], None, None, None, None, sent.text))
             continue
         mention = _speaker_mention(cue)
-        speaker = _resolve(mention, names, doc, previous) if mention is not None else None
+        speaker = _resolve(mention, names, previous) if mention is not None else None
         previous = speaker or previous
         quotes.append(
             QuoteMention(
@@ -113,6 +111,7 @@ def find_quotes(text: str, doc: Doc | None = None) -> list[QuoteMention]:
                 mention.start_char if mention is not None else None,
                 mention.end_char if mention is not None else None,
                 cue.text,
+                sent.text,
             )
         )
     return quotes
@@ -174,40 +173,31 @@ def _names(doc: Doc) -> list[Span]:
     return [ent for ent in doc.ents if ent.label_ in ("PERSON", "ORG", "GPE", "NORP", "FAC")]
 
 
-def _clean(name: str) -> str:
-    words = name.replace("’s", "").replace("'s", "").split()
-    while len(words) > 1 and words[0].casefold().strip(".") in _TITLES:
-        words = words[1:]
-    return " ".join(words)
+def _fullest(name: str, names: list[Span]) -> str:
+    """The longest name in the text that ends with ``name`` ("Rama" → "Edi Rama")."""
+    fuller = [full for full in (clean_name(n.text) for n in names) if full.endswith(" " + name)]
+    return max(fuller, key=len) if fuller else name
 
 
-def _resolve(mention: Span, names: list[Span], doc: Doc, previous: str | None) -> str:
+def _resolve(mention: Span, names: list[Span], previous: str | None) -> str:
+    """The speaker a mention stands for, as a clean name (the mention itself when nothing fuller is known)."""
     text = mention.text
     folded = text.casefold()
     if mention.root.lower_ in _DOCUMENT_NOUNS:
         author = _author(mention.root)
         if author is not None:
-            return _resolve(author, names, doc, previous)
-        if previous is not None:
-            return previous
-        return text
+            return _resolve(author, names, previous)
+        return previous or clean_name(text)
     if folded in _PRONOUN_KIND:
         return _resolve_pronoun(mention, _PRONOUN_KIND[folded], names) or text
-    earlier = [name for name in names if name.start < mention.start]
     if mention.root.pos_ != "PROPN" and not mention.root.ent_type_:
         # "the ministry", "the group": the last name that carries the head noun
         head = mention.root.lower_
-        carrying = [n for n in earlier if head in n.text.casefold().split()]
+        carrying = [n for n in names if n.start < mention.start and head in n.text.casefold().split()]
         if carrying:
-            return _clean(max(carrying[-3:], key=lambda n: len(n.text)).text)
-        return text
-    cleaned = _clean(text)
-    fuller = [
-        _clean(n.text)
-        for n in names
-        if _clean(n.text).endswith(" " + cleaned) and len(_clean(n.text)) > len(cleaned)
-    ]
-    return max(fuller, key=len) if fuller else cleaned
+            return clean_name(max(carrying[-3:], key=lambda n: len(n.text)).text)
+        return clean_name(text)
+    return _fullest(clean_name(text), names)
 
 
 def _author(document: Token) -> Span | None:
@@ -230,11 +220,9 @@ def _resolve_pronoun(mention: Span, kind: str, names: list[Span]) -> str | None:
         people = [n for n in before if n.label_ == "PERSON"]
         if not people:
             return None
-        name = _clean(people[-1].text)
-        fuller = [_clean(n.text) for n in names if _clean(n.text).endswith(" " + name)]
-        return max(fuller, key=len) if fuller else name
+        return _fullest(clean_name(people[-1].text), names)
     in_sentence = [n for n in before if n.start >= sentence_start and n.label_ in _BODY_LABELS]
     if in_sentence:
-        return _clean(in_sentence[0].text)
+        return clean_name(in_sentence[0].text)
     bodies = [n for n in before if n.label_ in _BODY_LABELS]
-    return _clean(bodies[-1].text) if bodies else None
+    return clean_name(bodies[-1].text) if bodies else None

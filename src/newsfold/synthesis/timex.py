@@ -41,10 +41,7 @@ _MONTHS = [
     "november",
     "december",
 ]
-_MONTH_NUMBER = {name: i + 1 for i, name in enumerate(_MONTHS)} | {
-    name[:3]: i + 1 for i, name in enumerate(_MONTHS)
-}
-_MONTH_NUMBER["sept"] = 9
+_MONTH_NUMBER = {name[:3]: i + 1 for i, name in enumerate(_MONTHS)}
 _WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 _SEASONS = {"spring": "SP", "summer": "SU", "autumn": "FA", "fall": "FA", "winter": "WI"}
 _NUMBER_WORDS = {
@@ -171,9 +168,9 @@ def _resolve(
     groups = match.groupdict()
     if kind == "iso":
         return _day(int(groups["iy"]), int(groups["im"]), int(groups["id"]))
-    for suffix in ("1", "2"):
-        if kind in ("weekday_mdy", "weekday_dmy") and groups.get(f"m{suffix}"):
-            return _day(int(groups[f"y{suffix}"]), _month(groups[f"m{suffix}"]), int(groups[f"d{suffix}"]))
+    if kind in ("weekday_mdy", "weekday_dmy"):
+        suffix = "1" if kind == "weekday_mdy" else "2"
+        return _day(int(groups[f"y{suffix}"]), _month(groups[f"m{suffix}"]), int(groups[f"d{suffix}"]))
     if kind == "month_year":
         month = _month(groups["m3"])
         year = int(groups["y3"])
@@ -283,9 +280,8 @@ def _last_sentence_start(before: str) -> int:
 
 
 def _month(word: str) -> int:
-    return _MONTH_NUMBER[
-        word.lower().rstrip(".")[:4] if word.lower().startswith("sept") else word.lower().rstrip(".")[:3]
-    ]
+    """January, Jan. and Jan all name month 1 (the pattern only lets month words through)."""
+    return _MONTH_NUMBER[word.lower()[:3]]
 
 
 def _count(word: str) -> int:

@@ -1,0 +1,43 @@
+"""Words and sentences, read the same way by every stage.
+
+Copies, stories and synthesis each compare content words and split sentences; each adds the
+words that say nothing *for its own question* (stories drop "year" and "week", copies drop
+"may" and "must"), but the English function words and where a sentence ends are one thing.
+"""
+
+from __future__ import annotations
+
+import re
+
+_FUNCTION_WORD_TEXT = """
+    a about above after again against all also am an and any are as at be because been before being
+    below between both but by can could did do does doing down during each few for from further had
+    has have having he her here hers herself him himself his how i if in into is it its itself just
+    me more most my myself no nor not now of off on once only or other our ours ourselves out over
+    own same she should so some such than that the their theirs them themselves then there these
+    they this those through to too under until up very was we were what when where which while who
+    whom why will with would you your yours yourself said says say told according
+"""
+FUNCTION_WORDS = frozenset(_FUNCTION_WORD_TEXT.split())
+"""English function words and reporting verbs: no statement is told apart by them."""
+
+# A sentence ends at . ! ? (plus closing quotes) before a capital or a digit; "U.S.", "Mr." and
+# "Sept. 8" do not end one.
+_SENTENCE_END = re.compile(
+    r"(?<!\b[A-Z])(?<!\bMr|\bMs|\bDr|\bSt|\bNo)(?<!\bJan|\bFeb|\bAug|\bSep|\bOct|\bNov|\bDec)(?<!\bSept)"
+    r"([.!?…][\"'”’)]*)\s+(?=[\"'“‘(]?[A-Z0-9])"
+)
+
+
+def split_sentences(text: str) -> list[str]:
+    """The sentences of ``text``, stripped, in order."""
+    return [s.strip() for s in _SENTENCE_END.sub("\\1\n", text).split("\n") if s.strip()]
+
+
+def fold_plural(word: str) -> str:
+    """Crude plural folding: 'diplomats' and 'diplomat', 'parties' and 'party' count as one word."""
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
