@@ -227,7 +227,7 @@ def story(ctx: click.Context, story_id: str, as_json: bool, why: bool, sentences
 def _synthesis(
     store: Store, story_id: str, members: list[StoryMember], links: list[CopyLink], sentences: int
 ) -> StorySynthesis:
-    articles = [a for a in (store.article(m.article_id) for m in members) if a is not None]
+    articles = store.articles(m.article_id for m in members)
     return synthesize(story_id, articles, links, account_sentences=sentences)
 
 

@@ -62,6 +62,7 @@ def test_article_round_trip_and_story_listing(tmp_path: Path) -> None:
         batch.links.append(link)
         store.save(batch)
         assert store.article(old.id) == old
+        assert store.articles([new.id, "missing", old.id]) == [new, old]  # in the order asked
         assert list(store.iter_copy_links()) == [link]
         assert [s.id for s in store.stories()] == ["s2", "s1"]
         summary, members = store.story("s2") or (None, [])

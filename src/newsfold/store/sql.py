@@ -302,6 +302,14 @@ class Store:
             row = connection.execute(sa.select(articles).where(articles.c.id == article_id)).first()
         return _article_from_row(row._mapping) if row else None
 
+    def articles(self, article_ids: Iterable[str]) -> list[Article]:
+        """The stored articles among ``article_ids``, in the order given, read in one query."""
+        wanted = list(article_ids)
+        with self.engine.connect() as connection:
+            rows = connection.execute(sa.select(articles).where(articles.c.id.in_(wanted))).all()
+        found = {row.id: _article_from_row(row._mapping) for row in rows}
+        return [found[i] for i in wanted if i in found]
+
     def copy_links(self, article_ids: Iterable[str]) -> list[CopyLink]:
         ids = list(article_ids)
         with self.engine.connect() as connection:
