@@ -23,8 +23,6 @@ import argparse
 import json
 import random
 import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +31,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from datasketch import MinHash, MinHashLSH  # noqa: E402
 
+from harness import best_of  # noqa: E402
 from newsfold.config import Settings  # noqa: E402
 from newsfold.copies import BandIndex, MinHasher  # noqa: E402
 from newsfold.copies.fingerprints import SHINGLE_WORDS, estimated_jaccard  # noqa: E402
@@ -66,15 +65,6 @@ def texts(count: int) -> list[list[str]]:
 def shingles(tokens: list[str]) -> list[str]:
     width = min(SHINGLE_WORDS, len(tokens))
     return [" ".join(tokens[i : i + width]) for i in range(len(tokens) - width + 1)]
-
-
-def best_of(runs: int, work: Callable[[], Any]) -> tuple[float, Any]:
-    best, result = float("inf"), None
-    for _ in range(runs):
-        started = time.perf_counter()
-        result = work()
-        best = min(best, time.perf_counter() - started)
-    return best, result
 
 
 def run(count: int, num_perm: int) -> dict[str, Any]:

@@ -18,8 +18,6 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import resource
-import subprocess
 import sys
 import time
 from datetime import UTC, datetime, timedelta
@@ -29,6 +27,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
+from harness import each_size_in_its_own_process, peak_mb  # noqa: E402
 from newsfold.config import Settings  # noqa: E402
 from newsfold.model import Article  # noqa: E402
 from newsfold.stories import StoryClusterer  # noqa: E402
@@ -96,7 +95,7 @@ def measure(size: int, articles: int) -> dict[str, Any]:
             clusterer.restore(writer.article(story, serial, when), f"s{story}")
             serial += 1
     fill_seconds = time.perf_counter() - started
-    filled_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    filled_mb = peak_mb()
     rng = random.Random(11)
     batch = []
     for number in range(articles):
@@ -116,7 +115,7 @@ def measure(size: int, articles: int) -> dict[str, Any]:
         "articles_per_s": articles / seconds,
         "ms_per_article": 1000 * seconds / articles,
         "fill_seconds": fill_seconds,
-        "peak_mb": max(filled_mb, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        "peak_mb": max(filled_mb, peak_mb()),
     }
 
 
@@ -130,19 +129,9 @@ def main() -> None:
     if args.one is not None:
         print(json.dumps(measure(args.one, args.articles)))
         return
-    results = []
-    for size in sorted(args.sizes):
-        child = subprocess.run(
-            [sys.executable, __file__, "--one", str(size), "--articles", str(args.articles)],
-            check=True,
-            capture_output=True,
-            text=True,
-        )
-        results.append(json.loads(child.stdout))
-    base = results[0]
-    for r in results:
-        r["cost_ratio"] = r["ms_per_article"] / base["ms_per_article"]
-        r["memory_ratio"] = r["peak_mb"] / base["peak_mb"]
+    results = each_size_in_its_own_process(
+        __file__, [["--one", str(size), "--articles", str(args.articles)] for size in sorted(args.sizes)]
+    )
     if args.json:
         print(json.dumps(results, indent=2))
         return

@@ -47,18 +47,22 @@ def load(path: Path, split: str) -> list[dict[str, Any]]:
     return rows
 
 
+def raw_document(row: dict[str, Any]) -> RawDocument:
+    """An ECB+ row as the plain-text document newsfold ingests."""
+    return RawDocument(
+        origin=f"ecbplus:{row['id']}",
+        body=row["text"].encode("utf-8"),
+        kind=DocumentKind.TEXT,
+        url=row["url"],
+        title=row["title"],
+        encoding="utf-8",
+    )
+
+
 def extract_all(rows: list[dict[str, Any]]) -> list[Article | None]:
     out: list[Article | None] = []
     for row in rows:
-        raw = RawDocument(
-            origin=f"ecbplus:{row['id']}",
-            body=row["text"].encode("utf-8"),
-            kind=DocumentKind.TEXT,
-            url=row["url"],
-            title=row["title"],
-            encoding="utf-8",
-        )
-        article = extract(raw, min_text_chars=0)
+        article = extract(raw_document(row), min_text_chars=0)
         out.append(article if isinstance(article, Article) else None)
     return out
 

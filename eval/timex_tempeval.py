@@ -24,7 +24,9 @@ newsfold tags dates only, so the gold is the DATE timexes.  Definitions:
   ``concrete_value_accuracy`` is the same restricted to gold values that are calendar dates
   (``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD``), i.e. without PRESENT_REF, quarters, weeks, seasons …;
 * value errors are grouped by their shape (digits shown as 9: ``9999-99-99 → 9999-99``), most
-  frequent first, each with a few examples (text, gold value, predicted value).
+  frequent first, each with a few examples (text, gold value, predicted value);
+* missed gold DATEs (overlapped by no prediction) are grouped by their text, lower-cased with
+  digits shown as 9, most frequent first, each with a few examples in context.
 
     python -m eval.timex_tempeval [--data DIR] [--limit N] [--errors N] [--json]
 """
@@ -200,6 +202,14 @@ class ValueMiss:
     predicted: str
 
 
+@dataclass(frozen=True, slots=True)
+class GoldMiss:
+    doc_id: str
+    text: str
+    value: str
+    context: str
+
+
 @dataclass(slots=True)
 class Tally:
     """Counts over any number of documents; ``summary`` turns them into scores."""
@@ -220,6 +230,7 @@ class Tally:
     by_kind: Counter[str] = field(default_factory=Counter)
     by_kind_correct: Counter[str] = field(default_factory=Counter)
     misses: list[ValueMiss] = field(default_factory=list)
+    missed: list[GoldMiss] = field(default_factory=list)
 
     def add(self, document: Document, predictions: Sequence[Prediction]) -> None:
         dates = document.dates
@@ -253,7 +264,12 @@ class Tally:
                 self.misses.append(ValueMiss(document.doc_id, p.text, gold.text, gold.value, p.value))
         spans = {(p.start, p.end) for p in predictions}
         self.strict_gold += sum((g.start, g.end) in spans for g in dates)
-        self.lenient_gold += sum(any(_overlap(p, g) > 0 for p in predictions) for g in dates)
+        for g in dates:
+            if any(_overlap(p, g) > 0 for p in predictions):
+                self.lenient_gold += 1
+                continue
+            context = document.text[max(0, g.start - 50) : g.end + 30].replace("\n", " ")
+            self.missed.append(GoldMiss(document.doc_id, g.text, g.value, context))
 
     def summary(self) -> dict[str, Any]:
         scored = self.predictions - self.other_type
@@ -317,8 +333,27 @@ def value_errors(misses: Iterable[ValueMiss], top: int, examples: int = 3) -> li
     ]
 
 
+def missed_dates(missed: Iterable[GoldMiss], top: int, examples: int = 3) -> list[dict[str, Any]]:
+    """The ``top`` most frequent missed gold DATEs by text shape, each with a few in context."""
+    groups: dict[str, list[GoldMiss]] = {}
+    for miss in missed:
+        groups.setdefault(_shape(" ".join(miss.text.lower().split())), []).append(miss)
+    ranked = sorted(groups.items(), key=lambda item: -len(item[1]))[:top]
+    return [
+        {
+            "text_shape": shape,
+            "count": len(group),
+            "examples": [
+                {"doc": m.doc_id, "text": m.text, "gold": m.value, "context": m.context}
+                for m in group[:examples]
+            ],
+        }
+        for shape, group in ranked
+    ]
+
+
 def score(pairs: Iterable[tuple[Document, Sequence[Prediction]]], errors: int = 8) -> dict[str, Any]:
-    """Scores over all documents and per sub-corpus, with the most frequent value errors."""
+    """Scores over all documents and per sub-corpus, with the most frequent value errors and misses."""
     overall = Tally()
     corpora: dict[str, Tally] = {}
     for document, predictions in pairs:
@@ -328,6 +363,7 @@ def score(pairs: Iterable[tuple[Document, Sequence[Prediction]]], errors: int = 
         "all": overall.summary(),
         "corpora": {name: corpora[name].summary() for name in sorted(corpora)},
         "value_errors": value_errors(overall.misses, errors),
+        "missed_dates": missed_dates(overall.missed, errors),
     }
 
 
@@ -388,13 +424,20 @@ def _print(result: dict[str, Any]) -> None:
             for e in group["examples"]
         )
         print(f"  {group['count']:>4}  {group['gold_shape']} → {group['predicted_shape']}: {examples}")
+    if result["missed_dates"]:
+        print("most frequent missed gold DATEs (text shape: gold value, context):")
+    for group in result["missed_dates"]:
+        examples = "; ".join(f"{e['gold']} «{e['context']}»" for e in group["examples"])
+        print(f"  {group['count']:>4}  {group['text_shape']!r}: {examples}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", type=Path, default=DATA, help="a folder of .tml files (or one file)")
     parser.add_argument("--limit", type=int, default=None, help="only the first N documents in path order")
-    parser.add_argument("--errors", type=int, default=8, help="how many value-error groups to show")
+    parser.add_argument(
+        "--errors", type=int, default=8, help="how many value-error and missed-date groups to show"
+    )
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     result = evaluate(args.data, args.limit, args.errors)

@@ -1,13 +1,16 @@
-"""Shared fixtures: paths to ../shared data (skipping cleanly without it) and article builders."""
+"""Shared fixtures: paths to ../shared data (skipping cleanly without it), article builders and a
+loopback HTTP server for live-source tests."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from newsfold.model import Article, article_id, text_hash
+from tests.ingest.server import TestServer
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
@@ -46,3 +49,13 @@ def make_article(
         published=published or datetime(2025, 3, 4, 9, 0, tzinfo=UTC),
         text_hash=digest,
     )
+
+
+@pytest.fixture
+def web() -> Iterator[TestServer]:
+    """A fresh HTTP server on 127.0.0.1 with no routes (every path 404s until a test adds one)."""
+    server = TestServer().start()
+    try:
+        yield server
+    finally:
+        server.stop()

@@ -129,7 +129,7 @@ def test_missing_path_is_reported(tmp_path: Path) -> None:
 def test_demo_never_replaces_a_named_database_silently(tmp_path: Path) -> None:
     db = tmp_path / "mine.db"
     db.write_bytes(b"precious")
-    result = CliRunner().invoke(cli, ["--db", str(db), "demo"])
+    result = CliRunner().invoke(cli, ["--db", str(db), "demo", "--no-serve"])
     assert result.exit_code == 1
     assert "--replace" in result.output
     assert db.read_bytes() == b"precious"

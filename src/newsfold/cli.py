@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-import dataclasses
+import asyncio
 import json
 import shutil
+import signal
 import sys
+import time
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
@@ -16,13 +18,24 @@ from platformdirs import user_data_dir
 
 from newsfold.config import Settings
 from newsfold.copies.lineage import lineage_trees
-from newsfold.model import Citation, CopyLink, LineageNode, StoryMember, StorySummary, StorySynthesis
-from newsfold.pipeline import Engine, IngestReport, collect_files
-from newsfold.rank import independent_sources, rank_stories
-from newsfold.store import Store, open_store
+from newsfold.export import EXPORT_FORMAT, article_json, iso, source_json, story_json, summary_json
+from newsfold.ingest.fetch import Fetcher, FetchError, FetchPolicy, parse_networks
+from newsfold.ingest.live import SourcePass, detect_source
+from newsfold.ingest.opml import OpmlError, OpmlOutline, read_opml, write_opml
+from newsfold.model import (
+    Citation,
+    CopyLink,
+    LineageNode,
+    Source,
+    SourceKind,
+    StoryMember,
+    StorySummary,
+    StorySynthesis,
+)
+from newsfold.pipeline import Engine, FetchReport, IngestReport, collect_files
+from newsfold.rank import FRONT_PAGE_CANDIDATES, independent_sources, rank_stories
+from newsfold.store import SourceExists, Store, open_store
 from newsfold.synthesis import ACCOUNT_SENTENCES, synthesize
-
-TOP_CANDIDATES = 500  # the most recently active stories are the only front-page candidates
 
 
 def _database_url(value: str | None) -> str:
@@ -43,10 +56,6 @@ def _open(ctx: click.Context) -> Store:
 
 def _when(value: datetime | None) -> str:
     return value.strftime("%Y-%m-%d %H:%M") if value else "—"
-
-
-def _iso(value: datetime | None) -> str | None:
-    return value.isoformat() if value else None
 
 
 def _echo_json(data: Any) -> None:
@@ -106,17 +115,6 @@ def _print_report(report: IngestReport, as_json: bool) -> None:
     )
 
 
-def _summary_json(story: StorySummary) -> dict[str, Any]:
-    return {
-        "id": story.id,
-        "title": story.title,
-        "articles": story.article_count,
-        "outlets": story.outlet_count,
-        "first_published": _iso(story.first_published),
-        "last_activity": _iso(story.last_activity),
-    }
-
-
 @cli.command()
 @click.option("--limit", "-n", type=int, default=None, help="Show at most N stories.")
 @click.option("--top", is_flag=True, help="Front-page order: independent sources, recency, growth.")
@@ -131,7 +129,7 @@ def stories(ctx: click.Context, limit: int | None, top: bool, as_json: bool) -> 
         found = store.stories(limit=limit)
         members = store.story_article_ids([s.id for s in found]) if as_json else {}
     if as_json:
-        _echo_json([{**_summary_json(s), "article_ids": members.get(s.id, [])} for s in found])
+        _echo_json([{**summary_json(s), "article_ids": members.get(s.id, [])} for s in found])
         return
     if not found:
         click.echo("No stories yet. Try: newsfold ingest PATH  (or newsfold demo)")
@@ -141,13 +139,12 @@ def stories(ctx: click.Context, limit: int | None, top: bool, as_json: bool) -> 
 
 def _top_stories(ctx: click.Context, limit: int, as_json: bool) -> None:
     with _open(ctx) as store:
-        candidates = store.stories(limit=TOP_CANDIDATES)
-        ranked = rank_stories(found for s in candidates if (found := store.story(s.id)) is not None)[:limit]
+        ranked = rank_stories(store.recent_stories(FRONT_PAGE_CANDIDATES))[:limit]
     if as_json:
         _echo_json(
             [
                 {
-                    **_summary_json(r.story),
+                    **summary_json(r.story),
                     "score": round(r.score, 4),
                     "independent_sources": r.independent_sources,
                     "recent_articles": r.recent_articles,
@@ -172,19 +169,6 @@ def _print_story_table(found: list[StorySummary]) -> None:
         click.echo(line[: max(width, 60)])
 
 
-def _member_json(member: StoryMember) -> dict[str, Any]:
-    return {
-        "article_id": member.article_id,
-        "outlet": member.outlet,
-        "title": member.title,
-        "published": _iso(member.published),
-        "relation": member.relation,
-        "score": member.score,
-        "reason": member.reason,
-        "nearest": [{"article_id": n.article_id, "score": n.score} for n in member.nearest],
-    }
-
-
 @cli.command()
 @click.argument("story_id")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
@@ -205,7 +189,7 @@ def story(ctx: click.Context, story_id: str, as_json: bool, why: bool, sentences
         folded = _synthesis(store, found[0].id, found[1], links, sentences)
     summary, members = found
     if as_json:
-        _echo_json(_story_json(summary, members, links, merged, folded))
+        _echo_json(story_json(summary, members, links, merged, folded))
         return
     trees = lineage_trees((m.article_id for m in members), links)
     sources = independent_sources(members)
@@ -266,37 +250,6 @@ def _print_synthesis(folded: StorySynthesis) -> None:
     click.echo()
 
 
-def _story_json(
-    summary: StorySummary,
-    members: list[StoryMember],
-    links: list[CopyLink],
-    merged: list[str],
-    folded: StorySynthesis,
-) -> dict[str, Any]:
-    """A story as ``story --json`` and ``export`` print it (the documented export format)."""
-    return {
-        **_summary_json(summary),
-        "merged_from": merged,
-        "independent_sources": independent_sources(members),
-        "members": [_member_json(m) for m in members],
-        "copy_links": [_link_json(link) for link in links],
-        "lineage": [_lineage_json(tree) for tree in lineage_trees((m.article_id for m in members), links)],
-        **_synthesis_json(folded),
-    }
-
-
-def _synthesis_json(folded: StorySynthesis) -> dict[str, Any]:
-    """The synthesis sections: account, facts, quotes, timeline, entities, discrepancies."""
-    document = dataclasses.asdict(folded)
-    del document["story_id"], document["articles"]
-    document["sources_counted_once"] = document.pop("sources")
-    return document
-
-
-EXPORT_FORMAT = "newsfold.export/2"
-"""Version 2 added the synthesis sections (account, facts, quotes, timeline, entities, discrepancies)."""
-
-
 @cli.command()
 @click.argument("story_ids", nargs=-1)
 @click.option("--json", "as_json", is_flag=True, default=True, help="JSON (the default and only format).")
@@ -327,37 +280,9 @@ def export(
             summary, members = found
             links = store.copy_links(m.article_id for m in members)
             folded = _synthesis(store, summary.id, members, links, ACCOUNT_SENTENCES)
-            exported.append(_story_json(summary, members, links, store.merged_into(summary.id), folded))
-    document = {"format": EXPORT_FORMAT, "exported_at": _iso(datetime.now(UTC)), "stories": exported}
+            exported.append(story_json(summary, members, links, store.merged_into(summary.id), folded))
+    document = {"format": EXPORT_FORMAT, "exported_at": iso(datetime.now(UTC)), "stories": exported}
     output.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
-
-
-def _link_json(link: CopyLink) -> dict[str, Any]:
-    return {
-        "article_id": link.article_id,
-        "original_id": link.original_id,
-        "kind": link.kind.value,
-        "score": link.score,
-        "copy_share": link.copy_share,
-        "original_share": link.original_share,
-        "spans": [
-            {
-                "copy": span.copy_text,
-                "original": span.original_text,
-                "similarity": span.similarity,
-                "verbatim": span.verbatim,
-            }
-            for span in link.spans
-        ],
-    }
-
-
-def _lineage_json(node: LineageNode) -> dict[str, Any]:
-    return {
-        "article_id": node.article_id,
-        "kind": node.link.kind.value if node.link else None,
-        "copies": [_lineage_json(child) for child in node.children],
-    }
 
 
 def _clip(text: str, width: int = 90) -> str:
@@ -404,32 +329,7 @@ def article(ctx: click.Context, article_id: str, as_json: bool) -> None:
     if found is None:
         raise click.ClickException(f"no article {article_id!r}; `newsfold story ID` lists a story's articles")
     if as_json:
-        _echo_json(
-            {
-                "id": found.id,
-                "url": found.url,
-                "origin": found.origin,
-                "outlet": found.outlet,
-                "title": found.title,
-                "authors": found.authors,
-                "published": _iso(found.published),
-                "dateline": found.dateline,
-                "paragraphs": found.paragraphs,
-                "removed": [{"text": r.text, "reason": r.reason} for r in found.removed],
-                "revisions": [
-                    {
-                        "revision": r.revision,
-                        "title": r.title,
-                        "url": r.url,
-                        "origin": r.origin,
-                        "published": _iso(r.published),
-                        "replaced_at": _iso(r.replaced_at),
-                        "paragraphs": r.paragraphs,
-                    }
-                    for r in history
-                ],
-            }
-        )
+        _echo_json(article_json(found, history))
         return
     click.echo(
         f"{found.title}\n{found.source_name} · {_when(found.published)} · {', '.join(found.authors) or 'no byline'}\n"
@@ -455,9 +355,12 @@ def demo_corpus() -> Path:
 @cli.command()
 @click.option("--json", "as_json", is_flag=True, help="Print the ingest summary and stories as JSON.")
 @click.option("--replace", is_flag=True, help="With --db: replace that database if it already exists.")
+@click.option("--serve/--no-serve", "then_serve", default=True, show_default=True,
+              help="Serve the reader on http://127.0.0.1:PORT afterwards (not with --json).")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
 @click.pass_context
-def demo(ctx: click.Context, as_json: bool, replace: bool) -> None:
-    """Ingest the bundled demo corpus into a fresh database and list its stories.
+def demo(ctx: click.Context, as_json: bool, replace: bool, then_serve: bool, port: int) -> None:
+    """Ingest the bundled demo corpus into a fresh database, list its stories, then serve the reader.
 
     Without ``--db`` the demo gets its own ``demo.db`` beside the default store, recreated on
     every run, so it never mixes with your real articles.  A database named with ``--db`` is
@@ -478,13 +381,311 @@ def demo(ctx: click.Context, as_json: bool, replace: bool) -> None:
         found = store.stories()
     if as_json:
         _echo_json(
-            {"database": url, "ingest": report.as_dict(), "stories": [_summary_json(s) for s in found]}
+            {"database": url, "ingest": report.as_dict(), "stories": [summary_json(s) for s in found]}
         )
         return
     _print_report(report, False)
     click.echo(f"database: {url}\n")
     _print_story_table(found)
     click.echo(f"\nNext: newsfold --db {path or url} story ID")
+    if then_serve:
+        click.echo(f"\nOpen http://127.0.0.1:{port}/ to read the stories.")
+        _serve(url, "127.0.0.1", port)
+
+
+# -- live sources -------------------------------------------------------------------------------
+
+_allow_network = click.option(
+    "--allow-network",
+    "allow_networks",
+    multiple=True,
+    metavar="CIDR",
+    help="Allow fetching from this non-public network (e.g. 127.0.0.0/8); repeatable. "
+    "Default: $NEWSFOLD_ALLOW_NETWORKS; public addresses only.",
+)
+
+
+def _fetch_policy(allow_networks: tuple[str, ...]) -> FetchPolicy:
+    settings = Settings()
+    try:
+        networks = parse_networks([*settings.allow_networks, *allow_networks])
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--allow-network") from exc
+    return FetchPolicy(
+        max_bytes=settings.max_file_bytes,
+        total_timeout=settings.fetch_timeout,
+        per_host_delay=settings.per_host_delay,
+        per_host_concurrency=settings.per_host_concurrency,
+        allow_networks=networks,
+    )
+
+
+@cli.group()
+def sources() -> None:
+    """Live sources: feeds, listing pages and sitemaps newsfold follows."""
+
+
+@sources.command("add")
+@click.argument("url")
+@click.option(
+    "--kind",
+    type=click.Choice(["auto", *[k.value for k in SourceKind]]),
+    default="auto",
+    show_default=True,
+    help="What URL is; auto fetches it to find out (and follows a site's announced feed).",
+)
+@click.option("--title", help="Name to show for the source (default: the feed's title).")
+@click.option("--category", help="Folder for OPML export, e.g. World/Europe.")
+@_allow_network
+@click.option("--json", "as_json", is_flag=True, help="Print the new source as JSON.")
+@click.pass_context
+def sources_add(
+    ctx: click.Context,
+    url: str,
+    kind: str,
+    title: str | None,
+    category: str | None,
+    allow_networks: tuple[str, ...],
+    as_json: bool,
+) -> None:
+    """Follow URL: a feed (RSS, Atom, JSON Feed), a site or listing page, or a sitemap."""
+    url = url.strip()
+    if kind == "auto":
+        found_kind, feed_url = asyncio.run(_detect(url, _fetch_policy(allow_networks)))
+        if feed_url is not None:
+            if not as_json:
+                click.echo(f"{url} announces a feed; following {feed_url}")
+            url, found_kind = feed_url, SourceKind.FEED
+    else:
+        found_kind = SourceKind(kind)
+    with _open(ctx) as store:
+        try:
+            source = store.add_source(Source(url, found_kind, title=title, category=category))
+        except SourceExists as exc:
+            raise click.ClickException(f"{exc}; `newsfold sources list` shows it") from exc
+    if as_json:
+        _echo_json(source_json(source))
+    else:
+        click.echo(f"added source {source.id}: {source.url} ({source.kind.value}); `newsfold fetch` reads it")
+
+
+async def _detect(url: str, policy: FetchPolicy) -> tuple[SourceKind, str | None]:
+    async with Fetcher(policy) as fetcher:
+        try:
+            response = await fetcher.get(url)
+            return detect_source(response)
+        except FetchError as exc:
+            raise click.ClickException(
+                f"cannot add {url}: {exc.reason} (use --kind to add it without checking)"
+            ) from exc
+
+
+@sources.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+def sources_list(ctx: click.Context, as_json: bool) -> None:
+    """The sources followed, with each one's health: ok, new, failing or down."""
+    with _open(ctx) as store:
+        found = store.sources()
+    if as_json:
+        _echo_json([source_json(s) for s in found])
+        return
+    if not found:
+        click.echo("no sources yet: `newsfold sources add URL` or `newsfold sources import FILE.opml`")
+        return
+    click.echo(f"{'id':>4}  {'kind':<7} {'health':<8} {'articles':>8}  {'last success':<16}  {'next due':<16}  source")
+    for source in found:
+        click.echo(
+            f"{source.id:>4}  {source.kind.value:<7} {source.health:<8} {source.articles:>8}  "
+            f"{_when(source.last_success):<16}  {_when(source.next_due):<16}  {source.title or source.url}"
+        )
+        if source.title:
+            click.echo(f"{'':>48}{source.url}")
+        if source.last_error:
+            click.echo(f"{'':>48}last error ({source.error_count} in a row): {_clip(source.last_error, 100)}")
+
+
+@sources.command("remove")
+@click.argument("source")
+@click.pass_context
+def sources_remove(ctx: click.Context, source: str) -> None:
+    """Stop following SOURCE (an id or URL); the articles it brought stay."""
+    with _open(ctx) as store:
+        found = store.source(source)
+        if found is None or found.id is None:
+            raise click.ClickException(f"no source {source!r}; `newsfold sources list` shows them")
+        store.remove_source(found.id)
+    click.echo(f"removed source {found.id}: {found.url}")
+
+
+@sources.command("import")
+@click.argument("opml_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print what was added and skipped as JSON.")
+@click.pass_context
+def sources_import(ctx: click.Context, opml_file: Path, as_json: bool) -> None:
+    """Follow every feed of an OPML file (a feed reader's export); feeds already followed are skipped."""
+    try:
+        outlines = read_opml(opml_file.read_bytes())
+    except OpmlError as exc:
+        raise click.ClickException(f"cannot read {opml_file}: {exc}") from exc
+    added, skipped = [], []
+    with _open(ctx) as store:
+        for outline in outlines:
+            try:
+                source = store.add_source(
+                    Source(outline.url, SourceKind.FEED, title=outline.title, site_url=outline.site_url,
+                           category=outline.category)
+                )
+                added.append(source)
+            except SourceExists:
+                skipped.append(outline.url)
+    if as_json:
+        _echo_json({"added": [source_json(s) for s in added], "already_followed": skipped})
+    else:
+        click.echo(f"imported {len(added)} feeds from {opml_file}; {len(skipped)} already followed")
+
+
+@sources.command("export")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write to a file, not stdout.")
+@click.pass_context
+def sources_export(ctx: click.Context, output: Path | None) -> None:
+    """The sources as OPML 2.0, for another feed reader (folders from each source's category)."""
+    with _open(ctx) as store:
+        document = write_opml(
+            OpmlOutline(s.url, s.title, s.site_url, s.category) for s in store.sources()
+        )
+    if output is None:
+        click.echo(document, nl=False)
+    else:
+        output.write_text(document, encoding="utf-8")
+        click.echo(f"wrote {output}", err=True)
+
+
+@cli.command()
+@_allow_network
+@click.option("--all", "every", is_flag=True, help="Fetch every source now, not only those due.")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@click.pass_context
+def fetch(ctx: click.Context, allow_networks: tuple[str, ...], every: bool, as_json: bool, quiet: bool) -> None:
+    """One pass over the sources that are due: fetch what is new, fold it into stories."""
+    policy = _fetch_policy(allow_networks)
+    with _open(ctx) as store:
+        due = store.sources() if every else store.due_sources(datetime.now(UTC))
+        report = _fetch_pass(Engine(store), due, policy, quiet=quiet or as_json) if due else None
+    if report is None:
+        if as_json:
+            _echo_json(FetchReport().as_dict())
+        else:
+            click.echo("no sources due; `newsfold sources list` shows when each is next due")
+        return
+    _print_fetch_report(report, as_json)
+
+
+def _fetch_pass(engine: Engine, due: list[Source], policy: FetchPolicy, *, quiet: bool) -> FetchReport:
+    if quiet:
+        return engine.fetch_sources(due, policy)
+    with click.progressbar(length=len(due), label="fetching sources", file=sys.stderr, show_pos=True) as bar:
+
+        def advance(_source_pass: SourcePass) -> None:
+            bar.update(1)
+
+        return engine.fetch_sources(due, policy, on_source=advance)
+
+
+def _print_fetch_report(report: FetchReport, as_json: bool) -> None:
+    if as_json:
+        _echo_json(report.as_dict())
+        return
+    ingest = report.ingest
+    unchanged = sum(1 for p in report.sources if p.not_modified)
+    click.echo(
+        f"{len(report.sources)} sources: {len(report.sources) - len(report.failed) - unchanged} read, "
+        f"{unchanged} unchanged (304), {len(report.failed)} failed · {ingest.new} new articles, "
+        f"{ingest.revised} revised, {len(ingest.stories_touched)} stories touched"
+    )
+    for failed in report.failed:
+        click.echo(f"  failed: {failed.source.title or failed.source.url}: {_clip(failed.error or '', 120)}")
+    if ingest.skipped:
+        click.echo(f"  {len(ingest.skipped)} items skipped (`--json` lists them with reasons)")
+
+
+@cli.command()
+@_allow_network
+@click.option("--passes", type=click.IntRange(1), default=None, help="Stop after N passes (default: until stopped).")
+@click.option("--max-sleep", type=click.FloatRange(1), default=300.0, show_default=True,
+              help="Longest wait between passes, in seconds (a source added meanwhile is seen by then).")
+@click.option("--json", "as_json", is_flag=True, help="Print each pass's summary as one JSON line.")
+@click.option("--quiet", "-q", is_flag=True, help="Only the summaries, no progress bars.")
+@click.pass_context
+def watch(
+    ctx: click.Context, allow_networks: tuple[str, ...], passes: int | None, max_sleep: float, as_json: bool,
+    quiet: bool,
+) -> None:
+    """Run passes whenever sources fall due, until stopped (Ctrl-C, SIGTERM) or --passes are done.
+
+    Each source has its own interval, adapted to how often it publishes, and backs off when it
+    fails; a pass in progress finishes its current source before the command exits.
+    """
+    policy = _fetch_policy(allow_networks)
+    stop = {"requested": False}
+
+    def request_stop(*_: object) -> None:
+        stop["requested"] = True
+
+    signal.signal(signal.SIGTERM, request_stop)
+    done = 0
+    try:
+        with _open(ctx) as store:
+            engine: Engine | None = None  # built once, at the first pass: it reads the whole store
+            while not stop["requested"] and (passes is None or done < passes):
+                due = store.due_sources(datetime.now(UTC))
+                if due:
+                    engine = engine or Engine(store)
+                    report = _fetch_pass(engine, due, policy, quiet=quiet or as_json)
+                    done += 1
+                    if as_json:
+                        click.echo(json.dumps(report.as_dict(), ensure_ascii=False))
+                    else:
+                        click.echo(f"[{datetime.now().astimezone():%Y-%m-%d %H:%M:%S}] ", nl=False)
+                        _print_fetch_report(report, False)
+                if passes is not None and done >= passes:
+                    break
+                followed = store.sources()
+                upcoming = [s.next_due for s in followed if s.next_due is not None]
+                wait = max_sleep
+                if upcoming:
+                    wait = min(max_sleep, max(1.0, (min(upcoming) - datetime.now(UTC)).total_seconds()))
+                elif not followed:
+                    click.echo("no sources to watch: `newsfold sources add URL` first", err=True)
+                slept = 0.0
+                while slept < wait and not stop["requested"]:
+                    time.sleep(min(1.0, wait - slept))
+                    slept += 1.0
+    except KeyboardInterrupt:
+        pass
+    if not as_json:
+        click.echo(f"stopped after {done} passes", err=True)
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (localhost only by default).")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+@click.pass_context
+def serve(ctx: click.Context, host: str, port: int) -> None:
+    """Serve the reader: front page, stories, articles, JSON API (/api, docs at /docs), Atom feeds."""
+    _serve(ctx.obj["db"], host, port)
+
+
+def _serve(url: str, host: str, port: int) -> None:
+    import uvicorn
+
+    from newsfold.web import create_app
+
+    app = create_app(url)
+    click.echo(f"newsfold is serving {url} at http://{host}:{port}/ (Ctrl-C stops it)", err=True)
+    app.state.reader.warm()
+    uvicorn.run(app, host=host, port=port, log_level="warning")
 
 
 def main() -> None:

@@ -45,3 +45,18 @@ class Settings(BaseSettings):
 
     story_window_hours: float = 24 * 7
     """A story whose newest article is older than this (relative to the incoming one) stops attracting articles."""
+
+    allow_networks: list[str] = Field(default_factory=list)
+    """Non-public networks live sources may be fetched from (``["127.0.0.0/8"]``); none by default,
+    so a feed cannot point newsfold at the machine's own services or the cloud metadata address."""
+
+    fetch_timeout: float = 60.0
+    """Seconds one HTTP response may take, headers to last byte."""
+
+    per_host_delay: float = 1.0
+    """Seconds between the starts of two requests to one host."""
+
+    per_host_concurrency: int = 2
+
+    max_items_per_pass: int = 50
+    """Articles fetched per source and pass; the rest wait for the next pass."""

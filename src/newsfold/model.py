@@ -334,6 +334,8 @@ class EntityMentions:
     """``person``, ``organisation`` or ``place``."""
     mentions: int
     citations: tuple[Citation, ...]
+    aliases: tuple[str, ...] = ()
+    """Other ways the story writes the same name ("U.S", "United States"; "Rama" for "Edi Rama")."""
 
 
 @dataclass(slots=True, frozen=True)
@@ -368,6 +370,53 @@ class StorySynthesis:
     discrepancies: tuple[Discrepancy, ...]
     articles: int
     sources: int
+
+
+class SourceKind(StrEnum):
+    """What a live source is, which decides how a pass reads it."""
+
+    FEED = "feed"  # RSS 0.9x/1.0/2.0, Atom or JSON Feed
+    PAGE = "page"  # an HTML listing page (a section front): its article links are followed
+    SITEMAP = "sitemap"  # an XML sitemap, sitemap index or news sitemap
+
+
+@dataclass(slots=True)
+class Source:
+    """A live source a user follows, with what the fetcher keeps between passes.
+
+    The state (validators, schedule, health) lives in the store, so a restart resumes where the
+    last pass stopped: no refetch storm, no lost backoff.
+    """
+
+    url: str
+    kind: SourceKind
+    id: int | None = None
+    title: str | None = None
+    site_url: str | None = None
+    category: str | None = None
+    interval: float = 3600.0
+    """Seconds between passes; adapts to how often the source publishes."""
+    next_due: datetime | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    last_fetched: datetime | None = None
+    last_success: datetime | None = None
+    error_count: int = 0
+    """Consecutive failed passes: the backoff grows with it, a success resets it."""
+    last_error: str | None = None
+    last_status: int | None = None
+    articles: int = 0
+    """Articles this source has brought in, over its life."""
+    added_at: datetime | None = None
+
+    @property
+    def health(self) -> str:
+        """``new`` (never fetched), ``ok``, ``failing`` (last pass failed) or ``down`` (5+ in a row)."""
+        if self.last_fetched is None:
+            return "new"
+        if self.error_count == 0:
+            return "ok"
+        return "down" if self.error_count >= 5 else "failing"
 
 
 _SPACE = re.compile(r"\s+")

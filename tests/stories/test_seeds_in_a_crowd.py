@@ -9,28 +9,17 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from eval.stories_ecbplus import raw_document
+
 from newsfold.cli import demo_corpus
-from newsfold.model import DocumentKind, RawDocument
+from newsfold.model import RawDocument
 from newsfold.pipeline import Engine
 from newsfold.store import open_store
 from tests.conftest import shared_path
 
 
 def _ecbplus_documents(path: Path) -> list[RawDocument]:
-    documents = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        row = json.loads(line)
-        documents.append(
-            RawDocument(
-                origin=f"ecbplus:{row['id']}",
-                body=row["text"].encode("utf-8"),
-                kind=DocumentKind.TEXT,
-                url=row["url"],
-                title=row["title"],
-                encoding="utf-8",
-            )
-        )
-    return documents
+    return [raw_document(json.loads(line)) for line in path.read_text(encoding="utf-8").splitlines()]
 
 
 def test_the_seeds_are_one_story_and_only_theirs_among_demo_and_ecbplus(tmp_path: Path) -> None:

@@ -25,6 +25,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from newsfold.ingest.formats import size_text
 from newsfold.model import DocumentKind, RawDocument, Skipped, parse_timestamp
 
 TEXT_SUFFIXES = (".txt",)
@@ -108,15 +109,11 @@ def _read_limited(path: Path, max_bytes: int) -> bytes:
         with gzip.open(path, "rb") as fh:
             data = fh.read(max_bytes + 1)
         if len(data) > max_bytes:
-            raise _TooLarge(f"decompresses to more than the {_mb(max_bytes)} limit")
+            raise _TooLarge(f"decompresses to more than the {size_text(max_bytes)} limit")
         return data
     if size > max_bytes:
-        raise _TooLarge(f"file too large ({_mb(size)} > {_mb(max_bytes)} limit)")
+        raise _TooLarge(f"file too large ({size_text(size)} > {size_text(max_bytes)} limit)")
     return path.read_bytes()
-
-
-def _mb(n: int) -> str:
-    return f"{n / 1_048_576:.1f} MB"
 
 
 def _read_json(

@@ -17,6 +17,8 @@ from datetime import datetime, timedelta
 from newsfold.model import StoryMember, StorySummary
 
 COPY_RELATIONS = ("duplicate", "near_duplicate", "wire_copy", "rewrite")
+FRONT_PAGE_CANDIDATES = 500
+"""Only the most recently active stories are ranked for a front page: an old story never wins."""
 
 
 @dataclass(slots=True, frozen=True)

@@ -12,6 +12,17 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+
+def time_column(value: datetime | None) -> str | None:
+    """A time as the store keeps it: ISO 8601 in UTC, which sorts as text in every database."""
+    return value.astimezone(UTC).isoformat() if value is not None else None
+
+
+def time_value(value: str | None) -> datetime | None:
+    """A stored time back as an aware datetime."""
+    return datetime.fromisoformat(value) if value else None
+
+
 metadata = sa.MetaData()
 
 schema_migrations = sa.Table(
@@ -92,6 +103,38 @@ story_aliases = sa.Table(
 )
 
 
+sources = sa.Table(
+    "sources",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("url", sa.Text, nullable=False, unique=True),
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("title", sa.Text),
+    sa.Column("site_url", sa.Text),
+    sa.Column("category", sa.Text),
+    sa.Column("interval", sa.Float, nullable=False),
+    sa.Column("next_due", sa.String(40), index=True),
+    sa.Column("etag", sa.Text),
+    sa.Column("last_modified", sa.Text),
+    sa.Column("last_fetched", sa.String(40)),
+    sa.Column("last_success", sa.String(40)),
+    sa.Column("error_count", sa.Integer, nullable=False),
+    sa.Column("last_error", sa.Text),
+    sa.Column("last_status", sa.Integer),
+    sa.Column("articles", sa.Integer, nullable=False),
+    sa.Column("added_at", sa.String(40), nullable=False),
+)
+
+source_items = sa.Table(
+    "source_items",
+    metadata,
+    sa.Column("source_id", sa.Integer, primary_key=True),
+    sa.Column("url", sa.Text, primary_key=True),
+    sa.Column("entry_hash", sa.String(64), nullable=False),
+    sa.Column("seen_at", sa.String(40), nullable=False),
+)
+
+
 def _v1_initial(connection: Connection) -> None:
     for table in (articles, copy_links, stories):
         table.create(connection, checkfirst=True)
@@ -107,7 +150,26 @@ def _v3_story_aliases(connection: Connection) -> None:
     story_aliases.create(connection, checkfirst=True)
 
 
-MIGRATIONS: list[Callable[[Connection], None]] = [_v1_initial, _v2_revisions, _v3_story_aliases]
+def _v4_sources(connection: Connection) -> None:
+    """Live sources and the items each has already brought in (so a pass fetches only what is new)."""
+    sources.create(connection, checkfirst=True)
+    source_items.create(connection, checkfirst=True)
+
+
+def _v5_search(connection: Connection) -> None:
+    """Full-text index of articles (SQLite FTS5; other databases search without one)."""
+    from newsfold.store.search import create_search_index
+
+    create_search_index(connection)
+
+
+MIGRATIONS: list[Callable[[Connection], None]] = [
+    _v1_initial,
+    _v2_revisions,
+    _v3_story_aliases,
+    _v4_sources,
+    _v5_search,
+]
 
 
 def migrate(connection: Connection) -> int:

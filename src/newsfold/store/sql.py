@@ -30,7 +30,18 @@ from newsfold.model import (
     StoryMove,
     StorySummary,
 )
-from newsfold.store.schema import article_revisions, articles, copy_links, migrate, stories, story_aliases
+from newsfold.store.schema import (
+    article_revisions,
+    articles,
+    copy_links,
+    migrate,
+    stories,
+    story_aliases,
+    time_column,
+    time_value,
+)
+from newsfold.store.search import SearchMixin, index_articles
+from newsfold.store.sources import SourcesMixin
 
 # members of a story as a reader sees them: by publication, undated last, then in arrival order
 _PUBLICATION_ORDER = (articles.c.published.is_(None), articles.c.published, articles.c.seq)
@@ -68,15 +79,8 @@ class Batch:
         return len(self.articles)
 
 
-def _iso(value: datetime | None) -> str | None:
-    return value.astimezone(UTC).isoformat() if value is not None else None
 
-
-def _datetime(value: str | None) -> datetime | None:
-    return datetime.fromisoformat(value) if value else None
-
-
-class Store:
+class Store(SourcesMixin, SearchMixin):
     """Articles, copy links and stories, behind a few methods the pipeline and CLI need."""
 
     def __init__(self, url: str) -> None:
@@ -145,6 +149,8 @@ class Store:
                 rows.append(_article_row(article, assignment, seq, now))
             if rows:
                 connection.execute(articles.insert(), rows)
+                inserted = {row["id"] for row in rows}
+                index_articles(connection, (a for a, _ in batch.articles if a.id in inserted))
             self._save_links(connection, batch.links)
             touched = {a.story_id for _, a in batch.articles}
             touched |= self._save_revisions(connection, batch.revisions, now)
@@ -224,7 +230,7 @@ class Store:
                     url=previous.url,
                     origin=previous.origin,
                     title=previous.title,
-                    published=_iso(previous.published),
+                    published=time_column(previous.published),
                     paragraphs=previous.paragraphs,
                     text_hash=previous.text_hash,
                     replaced_at=now,
@@ -238,7 +244,7 @@ class Store:
                     origin=current.origin,
                     title=current.title,
                     authors=current.authors,
-                    published=_iso(current.published),
+                    published=time_column(current.published),
                     dateline=current.dateline,
                     paragraphs=current.paragraphs,
                     removed=[{"text": r.text, "reason": r.reason} for r in current.removed],
@@ -248,6 +254,7 @@ class Store:
             ).scalar_one_or_none()
             if updated is not None:
                 touched.add(updated)
+        index_articles(connection, (r.current for r in revisions))
         return touched
 
     def _refresh_stories(self, connection: Connection, story_ids: set[str]) -> None:
@@ -343,7 +350,7 @@ class Store:
                 paragraphs=list(r.paragraphs),
                 url=r.url,
                 origin=r.origin,
-                published=_datetime(r.published),
+                published=time_value(r.published),
                 text_hash=r.text_hash,
                 replaced_at=datetime.fromisoformat(r.replaced_at),
             )
@@ -370,6 +377,10 @@ class Store:
             query = query.limit(limit)
         with self.engine.connect() as connection:
             return [_summary(row._mapping) for row in connection.execute(query)]
+
+    def recent_stories(self, limit: int) -> list[tuple[StorySummary, list[StoryMember]]]:
+        """The ``limit`` most recently active stories with their members (what a front page ranks)."""
+        return [found for summary in self.stories(limit=limit) if (found := self.story(summary.id)) is not None]
 
     def resolve_story(self, story_id: str) -> str:
         """The live story ``story_id`` stands for: itself, or the story it was merged into."""
@@ -450,7 +461,7 @@ def _article_row(article: Article, assignment: StoryAssignment, seq: int, now: s
         "outlet": article.outlet,
         "title": article.title,
         "authors": article.authors,
-        "published": _iso(article.published),
+        "published": time_column(article.published),
         "dateline": article.dateline,
         "language": article.language,
         "paragraphs": article.paragraphs,
@@ -514,7 +525,7 @@ def _article_from_row(row: Any) -> Article:
         url=row["url"],
         outlet=row["outlet"],
         authors=list(row["authors"]),
-        published=_datetime(row["published"]),
+        published=time_value(row["published"]),
         dateline=row["dateline"],
         language=row["language"],
         removed=[RemovedText(r["text"], r["reason"]) for r in row["removed"]],
@@ -523,13 +534,13 @@ def _article_from_row(row: Any) -> Article:
 
 
 def _summary(row: Any) -> StorySummary:
-    activity = _datetime(row["last_activity"])
+    activity = time_value(row["last_activity"])
     assert activity is not None
     return StorySummary(
         id=row["id"],
         title=row["title"],
         article_count=row["article_count"],
         outlet_count=row["outlet_count"],
-        first_published=_datetime(row["first_published"]),
+        first_published=time_value(row["first_published"]),
         last_activity=activity,
     )

@@ -7,10 +7,12 @@ surname alone counts for the full name the story uses ("Rama" → "Edi Rama").
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from typing import TYPE_CHECKING
 
 from newsfold.model import Citation, EntityMentions
+from newsfold.synthesis.disjoint import DisjointSet
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -29,7 +31,7 @@ def clean_name(text: str) -> str:
 
 
 def story_entities(docs: list[tuple[Citation, Doc]]) -> list[EntityMentions]:
-    """Entities of a story, most mentioned first."""
+    """Entities of a story, most mentioned first, each name's other spellings folded into it."""
     labels: dict[str, Counter[str]] = defaultdict(Counter)
     mentions: Counter[str] = Counter()
     carriers: dict[str, dict[str, Citation]] = defaultdict(dict)
@@ -42,26 +44,92 @@ def story_entities(docs: list[tuple[Citation, Doc]]) -> list[EntityMentions]:
             labels[name][kind] += 1
             mentions[name] += 1
             carriers[name][citation.article_id] = citation
-    people = [n for n in mentions if labels[n].most_common(1)[0][0] == "person" and " " in n]
-    canonical: dict[str, str] = {}
-    for name in mentions:
-        fuller = [p for p in people if p.endswith(" " + name) and p != name]
-        if fuller and " " not in name:
-            canonical[name] = max(fuller, key=lambda p: mentions[p])
-    merged_mentions: Counter[str] = Counter()
-    merged_labels: dict[str, Counter[str]] = defaultdict(Counter)
-    merged_carriers: dict[str, dict[str, Citation]] = defaultdict(dict)
-    for name, count in mentions.items():
-        target = canonical.get(name, name)
-        merged_mentions[target] += count
-        merged_labels[target].update(labels[name])
-        merged_carriers[target].update(carriers[name])
-    return [
-        EntityMentions(
-            name,
-            merged_labels[name].most_common(1)[0][0],
-            count,
-            tuple(merged_carriers[name].values()),
+    groups = alias_groups({name: labels[name].most_common(1)[0][0] for name in mentions}, mentions)
+    entities = []
+    for canonical, names in groups.items():
+        merged_labels: Counter[str] = Counter()
+        merged_carriers: dict[str, Citation] = {}
+        for name in names:
+            merged_labels.update(labels[name])
+            merged_carriers.update(carriers[name])
+        entities.append(
+            EntityMentions(
+                canonical,
+                merged_labels.most_common(1)[0][0],
+                sum(mentions[n] for n in names),
+                tuple(merged_carriers.values()),
+                tuple(sorted((n for n in names if n != canonical), key=lambda n: (-mentions[n], n))),
+            )
         )
-        for name, count in sorted(merged_mentions.items(), key=lambda kv: (-kv[1], kv[0]))
-    ]
+    entities.sort(key=lambda e: (-e.mentions, e.name))
+    return entities
+
+
+_SAME_COUNTRY = {
+    "america": "united states",
+    "usa": "united states",
+    "united states of america": "united states",
+    "britain": "united kingdom",
+    "great britain": "united kingdom",
+}
+"""Country names no spelling rule links to their other names (the acronyms are found by rule)."""
+_INITIALS_SKIP = frozenset({"of", "the", "and", "for", "on", "in"})
+
+
+def _key(name: str) -> str:
+    """How a name compares with its spellings: "U.S." and "US" are one key, as are "The Hague"s."""
+    words = name.replace(".", " ").casefold().split()
+    key = "".join(words) if all(len(w) == 1 for w in words) else " ".join(words)  # "U. K" is "UK"
+    return _SAME_COUNTRY.get(key, key)
+
+
+def _initials(name: str) -> set[str]:
+    """The acronyms a multi-word name could be written as ("Mujahideen-e-Khalq" → MEK)."""
+    words = [w for w in re.split(r"[\s\-–.]+", name) if w]
+    if len(words) < 2 or all(len(w) == 1 for w in words):  # "U. S" is an acronym, not a full name
+        return set()
+    return {
+        "".join(w[0] for w in words).casefold(),
+        "".join(w[0] for w in words if w.casefold() not in _INITIALS_SKIP).casefold(),
+    }
+
+
+def alias_groups(kinds: dict[str, str], mentions: Counter[str]) -> dict[str, list[str]]:
+    """Names that are one entity, under the name to show: ``{"Edi Rama": ["Edi Rama", "Rama"]}``.
+
+    Joined: spellings that differ only in dots and case ("U.S", "US"), an acronym and the name it
+    abbreviates ("US", "United States"), a lone first or last name and the one person the story
+    names in full with it ("Rama" → "Edi Rama"), and the tail of one longer organisation name
+    ("Foreign Ministry" → "Iranian Foreign Ministry").  A short form that fits several full names
+    stays apart: it is ambiguous.  The name shown is the fullest form, then the most mentioned.
+    """
+    names = DisjointSet(kinds)
+    partial: set[str] = set()
+    by_key: dict[str, str] = {}
+    by_initials: dict[str, list[str]] = defaultdict(list)
+    for name in kinds:
+        key = _key(name)
+        if key in by_key:
+            names.union(name, by_key[key])
+        else:
+            by_key[key] = name
+        for initials in _initials(name):
+            by_initials[initials].append(name)
+    people = [n for n, k in kinds.items() if k == "person" and " " in n]
+    organisations = [n for n, k in kinds.items() if k == "organisation" and " " in n]
+    for name, kind in kinds.items():
+        key = _key(name)
+        fuller: list[str] = []
+        if " " not in key and name.replace(".", "").isupper() and 2 <= len(key) <= 6:
+            fuller = by_initials.get(key, [])
+        elif " " not in name and kind != "place":  # the model takes a lone surname for an organisation at times
+            fuller = [p for p in people if p.endswith(" " + name) or (kind == "person" and p.startswith(name + " "))]
+        elif kind == "organisation":
+            fuller = [o for o in organisations if o.endswith(" " + name)]
+        if len({names.find(f) for f in fuller}) == 1:
+            names.union(name, fuller[0])
+            partial.add(name)
+    return {
+        max(group, key=lambda n: (n not in partial, " " in n, mentions[n], len(n), n)): sorted(group)
+        for group in names.groups()
+    }

@@ -10,7 +10,8 @@ reader see that three outlets, not one, say it.
 
 Discrepancies are read off facts and near-facts: two statements about the same thing (they
 share the story's rare words) that give different years or numbers, carried by different
-sources.  Wording alone never makes a discrepancy.
+sources; or two wordings of one fact that put a different person, organisation or place in
+the same statement.  Wording alone never makes a discrepancy.
 """
 
 from __future__ import annotations
@@ -19,9 +20,11 @@ import hashlib
 import math
 import re
 from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 
-from newsfold.model import Citation, Discrepancy, Fact, Variant
+from newsfold.model import Citation, Discrepancy, EntityMentions, Fact, Variant
 from newsfold.text import FUNCTION_WORDS, fold_plural
 
 FACT_SIMILARITY = 0.5
@@ -29,6 +32,9 @@ FACT_SIMILARITY = 0.5
 RELATED_SIMILARITY = 0.2
 """Cosine above which two statements are about the same thing, for discrepancies."""
 MIN_SHARED_RARE_WORDS = 2
+COMPARED_WORDINGS = 8
+"""A sentence is compared with a fact's first wordings only: a wire fact carried by 500 copies
+has few distinct wordings, and comparing with all of them made grouping quadratic."""
 _WORD = re.compile(r"[^\W\d_][\w'’-]*[^\W_]|[^\W\d_]")
 _YEAR = re.compile(r"(?<![\d,.$])\b(1[89]\d\d|20\d\d)\b(?!,\d|\.\d)")
 _NUMBER = re.compile(r"(?<![\w.,])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?![\w,]|\.\d)")
@@ -78,9 +84,12 @@ class FactGroup:
 
     sentences: list[Sentence]
     centroid: dict[str, float]
+    """The sum of the sentences' vectors (so a dot product with it sums cosines with all of them)."""
+    articles: set[str] = field(default_factory=set)
 
     def add(self, sentence: Sentence) -> None:
         self.sentences.append(sentence)
+        self.articles.add(sentence.article_id)
         for term, weight in sentence.vector.items():
             self.centroid[term] = self.centroid.get(term, 0.0) + weight
 
@@ -96,9 +105,9 @@ def group_facts(sentences: list[Sentence]) -> list[FactGroup]:
         best, best_score = None, FACT_SIMILARITY
         for index in candidates:
             group = groups[index]
-            if any(s.article_id == sentence.article_id for s in group.sentences):
+            if sentence.article_id in group.articles:
                 continue
-            score = max(cosine(sentence.vector, s.vector) for s in group.sentences)
+            score = max(cosine(sentence.vector, s.vector) for s in group.sentences[:COMPARED_WORDINGS])
             if score >= best_score:
                 best, best_score = index, score
         if best is None:
@@ -120,9 +129,7 @@ def to_fact(group: FactGroup, citation_of: dict[str, Citation]) -> Fact:
     """The finished fact: its clearest wording (the sentence closest to all others) and who carries it."""
     members = group.sentences
     body = [s for s in members if not s.caption] or members
-    representative = max(
-        body, key=lambda s: (sum(cosine(s.vector, o.vector) for o in members), -abs(len(s.text) - 180))
-    )
+    representative = max(body, key=lambda s: (cosine(s.vector, group.centroid), -abs(len(s.text) - 180)))
     citations = tuple(citation_of[s.article_id] for s in members)
     outlets = {c.outlet for c in citations}
     return Fact(
@@ -179,32 +186,49 @@ def find_discrepancies(groups: list[FactGroup], citation_of: dict[str, Citation]
                 ):
                     continue
                 larger = group_a if len(group_a.sentences) >= len(group_b.sentences) else group_b
-                variants = variants_of.setdefault(fact_id(larger), {})
-                for sentence, value in ((a, value_a), (b, value_b)):
-                    holders = variants.setdefault(value, [])
-                    if sentence not in holders:
-                        holders.append(sentence)
-        for fid, variants in variants_of.items():
-            found.append(
-                Discrepancy(
-                    kind,
-                    fid,
-                    tuple(
-                        Variant(
-                            value,
-                            holders[0].text,
-                            tuple(
-                                dict.fromkeys(
-                                    citation_of[s.article_id]
-                                    for s in _stating_the_same(holders, groups, value, values)
-                                )
-                            ),
-                        )
-                        for value, holders in sorted(variants.items())
-                    ),
-                )
+                _hold(variants_of.setdefault(fact_id(larger), {}), (a, value_a), (b, value_b))
+        found.extend(
+            _discrepancy(
+                kind,
+                fid,
+                variants,
+                lambda value, holders: _stating_the_same(holders, groups, value, values),  # noqa: B023
+                citation_of,
             )
+            for fid, variants in variants_of.items()
+        )
     return found
+
+
+def _hold(variants: dict[str, list[Sentence]], *sightings: tuple[Sentence, str]) -> None:
+    """Record each sentence as a holder of its value (once)."""
+    for sentence, value in sightings:
+        holders = variants.setdefault(value, [])
+        if sentence not in holders:
+            holders.append(sentence)
+
+
+def _discrepancy(
+    kind: str,
+    fid: str,
+    variants: dict[str, list[Sentence]],
+    carriers: Callable[[str, list[Sentence]], Iterable[Sentence]],
+    citation_of: dict[str, Citation],
+) -> Discrepancy:
+    """The discrepancy: each value with its first holder's wording and every article carrying it
+    (``carriers`` says which sentences carry a value, given the ones found holding it)."""
+    return Discrepancy(
+        kind,
+        fid,
+        tuple(
+            Variant(
+                value,
+                holders[0].text,
+                tuple(dict.fromkeys(citation_of[s.article_id] for s in carriers(value, holders))),
+            )
+            for value, holders in sorted(variants.items())
+        ),
+    )
 
 
 def _stating_the_same(
@@ -253,3 +277,114 @@ def _rare_terms(groups: list[FactGroup]) -> set[str]:
             total += 1
     limit = max(3, total // 10)
     return {t for t, c in df.items() if c <= limit}
+
+
+NAME_KINDS = {"person": "name", "organisation": "name", "place": "place"}
+"""Entity kinds whose disagreement is a discrepancy, and the discrepancy kind each makes."""
+
+
+def find_name_discrepancies(
+    groups: list[FactGroup], citation_of: dict[str, Citation], entities: list[EntityMentions]
+) -> list[Discrepancy]:
+    """Wordings of one fact that put a different person, organisation or place in the same slot.
+
+    "A fire in Leeds on Monday" against "a fire in Sheffield on Monday": the two wordings are one
+    fact, differ by exactly one name of a kind, and the names stand between the same words.
+    Not a disagreement: a wording that leaves a name out; names sharing a word or spelt alike
+    ("Mark Heller", "Mark Jay Heller"; "Calif", "California"); and a name whose article names
+    the other one elsewhere ("Tehran said" in a report about Iran says "Iran said").
+    """
+    surfaces = {alias: e for e in entities if e.kind in NAME_KINDS for alias in (e.name, *e.aliases)}
+    if not surfaces:
+        return []
+    pattern = re.compile(
+        r"(?<!\w)(" + "|".join(re.escape(s) for s in sorted(surfaces, key=len, reverse=True)) + r")(?!\w)"
+    )
+    found_in: dict[int, dict[str, dict[str, tuple[int, int]]]] = {}
+    in_article: dict[str, set[str]] = defaultdict(set)
+    for group in groups:
+        for sentence in group.sentences:
+            by_kind: dict[str, dict[str, tuple[int, int]]] = defaultdict(dict)
+            for match in pattern.finditer(sentence.text):
+                entity = surfaces[match.group(1)]
+                by_kind[entity.kind].setdefault(entity.name, match.span())
+                in_article[sentence.article_id].add(entity.name)
+            found_in[id(sentence)] = by_kind
+    found: list[Discrepancy] = []
+    for group in groups:
+        if len({_root(s, citation_of) for s in group.sentences}) < 2:
+            continue
+        for kind, discrepancy_kind in NAME_KINDS.items():
+            variants: dict[str, list[Sentence]] = {}
+            signatures = {id(s): frozenset(found_in[id(s)].get(kind, ())) for s in group.sentences}
+            for a, b in _distinct_pairs(group.sentences, signatures, lambda s: _root(s, citation_of)):
+                names_a, names_b = found_in[id(a)].get(kind, {}), found_in[id(b)].get(kind, {})
+                only_a, only_b = names_a.keys() - names_b.keys(), names_b.keys() - names_a.keys()
+                if len(only_a) != 1 or len(only_b) != 1:
+                    continue
+                (x,), (y,) = only_a, only_b
+                if (
+                    _root(a, citation_of) == _root(b, citation_of)
+                    or y in in_article[a.article_id]
+                    or x in in_article[b.article_id]
+                    or _spelt_alike(x, y)
+                    or not _same_slot(a.text, names_a[x], b.text, names_b[y])
+                ):
+                    continue
+                _hold(variants, (a, x), (b, y))
+            if variants:
+                found.append(
+                    _discrepancy(
+                        discrepancy_kind,
+                        fact_id(group),
+                        variants,
+                        lambda value, _holders: (
+                            s for s in group.sentences if value in found_in[id(s)].get(kind, {})  # noqa: B023
+                        ),
+                        citation_of,
+                    )
+                )
+    return found
+
+
+def _distinct_pairs(
+    sentences: list[Sentence], signatures: dict[int, frozenset[str]], root: Callable[[Sentence], str]
+) -> Iterator[tuple[Sentence, Sentence]]:
+    """Pairs of sentences with different, non-empty signatures, one sentence per signature and
+    source: a wire fact carried by 500 copies in two wordings costs one comparison, not 125,000."""
+    first_of: dict[frozenset[str], dict[str, Sentence]] = defaultdict(dict)
+    for sentence in sentences:
+        if signatures[id(sentence)]:
+            first_of[signatures[id(sentence)]].setdefault(root(sentence), sentence)
+    keys = list(first_of)
+    for i, key_a in enumerate(keys):
+        for key_b in keys[i + 1 :]:
+            for a in first_of[key_a].values():
+                for b in first_of[key_b].values():
+                    yield a, b
+
+
+_TOKEN = re.compile(r"\w+|[^\w\s]")
+
+
+def _same_slot(text_a: str, span_a: tuple[int, int], text_b: str, span_b: tuple[int, int]) -> bool:
+    """The two names stand between the same words: two of the two words either side agree,
+    one of them a next-door word."""
+    left_a = _TOKEN.findall(text_a[: span_a[0]].casefold())[-2:][::-1]
+    left_b = _TOKEN.findall(text_b[: span_b[0]].casefold())[-2:][::-1]
+    right_a = _TOKEN.findall(text_a[span_a[1] :].casefold())[:2]
+    right_b = _TOKEN.findall(text_b[span_b[1] :].casefold())[:2]
+    same = [x == y for side_a, side_b in ((left_a, left_b), (right_a, right_b)) for x, y in zip(side_a, side_b, strict=False)]
+    next_door = (bool(left_a) and left_a[:1] == left_b[:1]) or (bool(right_a) and right_a[:1] == right_b[:1])
+    return next_door and sum(same) >= 2
+
+
+def _spelt_alike(x: str, y: str) -> bool:
+    """Two ways of writing one name: a shared word, a word that abbreviates another, or close spelling."""
+    words_x = {w.casefold() for w in re.findall(r"\w+", x)}
+    words_y = {w.casefold() for w in re.findall(r"\w+", y)}
+    if words_x & words_y:
+        return True
+    if any(len(s) >= 3 and (long.startswith(s) or s.startswith(long)) for s in words_x for long in words_y):
+        return True
+    return SequenceMatcher(None, x.casefold(), y.casefold()).ratio() >= 0.8

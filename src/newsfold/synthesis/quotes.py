@@ -7,18 +7,43 @@ sentence without a cue does not, unless the quote is a whole sentence of five wo
 which news prints only when someone said it.  A quote that runs on into the next paragraph (the
 newspaper habit of leaving the first paragraph's quote open) ends with its paragraph.
 
+The cue may sit in any sentence the quote spans (a quote of three sentences is followed by
+"Clinton said" after the last), or in the sentence right after the closing mark when the parser
+split there ("“...?” he asks."), but not after a quote closed by a full stop, and always in the
+quote's paragraph (or the one before, when it ends "Smith said:" above a block quote).  Words
+inside any quote are never a cue or a speaker: what a speaker says ("I'll tell you", "My
+reaction, that was ...") is not who says it.  A cue with a particle ("called off") is no cue.
+
 The speaker is the subject of the cue verb in spaCy's parse, followed up the clause when the
 cue hangs off another verb ("Washington ... blamed Iran and promised to “...”", "Tehran
-condemned ..., calling as “...”"), or the object of "according to".  It is then resolved within
-the text: a surname to the fullest name ending with it ("Rama" → "Edi Rama"), "he"/"she" to
-the last person named, "it"/"they" to the subject of the sentence or the last body named, and a
-noun phrase ("the ministry", "the group") to the last name carrying its head noun ("the Iranian
-Foreign Ministry").
+condemned ..., calling as “...”"), or the object of "according to", or the name right after or
+before a cue the parser left without a subject ("Said Smith: “...”", "..., Chief Jane Doe said
+Monday").  Reported speech nests, and the outermost speaker of the sentence is the one who
+speaks ("Smith said Jones called it “a disgrace”" is Smith's).  Without a cue, a speaker still
+comes from the forms news uses for it:
+
+* a transcript label: "SMITH: ..." or "MR. SMITH: ..." opening the quote or its line, written in
+  capitals and used as a label twice or naming a person of the text;
+* a dash and a name after the closing mark ("“...” — Jane Doe"), as in collected reader comments;
+* continuation: a quote that opens its sentence right after a sentence that attributed a quote
+  or says who is speaking ("“...,” Smith said. “...”", "..., Smith said. “...”") is the same
+  speaker's, as news keeps a speaker's next sentences in their own marks.  A document does not
+  go on so ("A statement by Doe said ... “...”"): a spokesperson's statement often gives the
+  words of those it speaks for, so the next quote is left to its own sentence.
+
+The speaker is then resolved within the text: a surname to the fullest name ending with it
+("Rama" → "Edi Rama"; the most used one, so a headline read as one name does not win), "he"/"she"
+to the last person who is a subject in the last two sentences, else the last person named,
+"it"/"they" to the subject of the
+sentence or the last body named, "who" to the noun it describes, and a noun phrase ("the
+ministry", "the group") to the last name carrying its head noun ("the Iranian Foreign Ministry").
 """
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -26,27 +51,64 @@ from newsfold.synthesis.entities import clean_name
 from newsfold.synthesis.language import MAX_CHARS, english
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from spacy.tokens import Doc, Span, Token
 
 _CUE_VERBS_TEXT = """
-    say said says saying tell told tells add added adds adding state stated states announce announced
-    announces declare declared warn warned warns insist insisted insists insisting claim claimed
-    claims argue argued argues explain explained explains note noted notes write wrote writes
-    tweet tweeted post posted ask asked asks reply replied replies call called calls calling
-    describe described describes describing deny denied denies condemn condemned condemns urge
-    urged urges accuse accused accuses promise promised promises vow vowed vows acknowledge
-    acknowledged admit admitted confirm confirmed confirms report reported suggest suggested
-    recall recalled continue continued conclude concluded remark remarked comment commented
-    quip quipped caution cautioned stress stressed emphasise emphasised emphasize emphasized
-    pledge pledged complain complained predict predicted threaten threatened blame blamed
-    label labelled labeled dub dubbed brand branded term termed cite cited citing according
+    say said says saying tell told tells telling add added adds adding state stated states stating
+    announce announced announces announcing declare declared declares declaring warn warned warns
+    warning insist insisted insists insisting claim claimed claims claiming argue argued argues
+    arguing explain explained explains explaining note noted notes noting write wrote writes
+    writing written tweet tweeted tweets tweeting post posted posts ask asked asks asking reply
+    replied replies replying call called calls calling describe described describes describing
+    deny denied denies denying condemn condemned condemns condemning urge urged urges urging accuse
+    accused accuses accusing promise promised promises promising vow vowed vows vowing acknowledge
+    acknowledged acknowledges admit admitted admits admitting confirm confirmed confirms confirming
+    report reported reports reporting suggest suggested suggests suggesting recall recalled recalls
+    continue continued continues conclude concluded concludes remark remarked remarks comment
+    commented comments quip quipped quips caution cautioned cautions stress stressed stresses
+    emphasise emphasised emphasises emphasize emphasized emphasizes pledge pledged pledges complain
+    complained complains predict predicted predicts threaten threatened threatens blame blamed
+    blames blaming label labelled labeled labels dub dubbed dubs brand branded brands term termed
+    terms cite cited cites citing according demand demanded demands shout shouted shouts sing sang
+    sings singing read reads reading rule ruled rules respond responded responds answer answered
+    answers joke joked jokes yell yelled yells exclaim exclaimed exclaims mock mocked mocks mocking
+    dismiss dismissed dismisses dismissing slam slammed slams blast blasted blasts criticize
+    criticized criticizes criticizing criticise criticised criticises praise praised praises
+    allege alleged alleges assert asserted asserts contend contended contends maintain maintained
+    maintains concede conceded concedes proclaim proclaimed proclaims repeat repeated repeats boast
+    boasted boasts brag bragged brags lament lamented laments retort retorted retorts observe
+    observed observes mention mentioned mentions recount recounted recounts testify testified
+    testifies characterize characterized characterizes characterise characterised wonder wondered
+    wonders agree agreed agrees decry decried decries denounce denounced denounces denouncing
+    lambaste lambasted lambastes muse mused muses opine opined opines type typed types chant
+    chanted chants chanting
     """
 CUE_VERBS = frozenset(_CUE_VERBS_TEXT.split())
 _QUOTE = re.compile(r"“([^“”\n]{1,2000}?)(?:”|(?=\n|$))|\"([^\"\n]{1,2000}?)(?:\"|(?=\n|$))")
+_CLOSE_AS_OPEN = re.compile(r"(?:(?<=\s)|^)”(?=\w)")
+"""A closing glyph after a space and before a word opens a quote (a common typesetting slip)."""
+_LABEL_WORD = r"[A-Z][A-Z'’.-]*[A-Z]"
+_LABEL_TEXT = rf"(?:[A-Z][A-Za-z]{{0,3}}\.\s)?{_LABEL_WORD}(?:\s{_LABEL_WORD}){{0,2}}"
+_LABEL = re.compile(rf"\s*({_LABEL_TEXT})\s*:\s+")
+"""A transcript label opening a quote: "SMITH: ...", "MR. SMITH: ..." (capitals, then a colon)."""
+_LINE_LABEL = re.compile(rf"(?m)^[\s\"“]*({_LABEL_TEXT})\s*:")
+_DASH_SOURCE = re.compile(
+    r"[\s.,;:!?”\"]*[―—–]\s*((?:[A-Z](?:\.|[\w'’-]*)\s){0,4}[A-Z][\w'’-]*)(?=[\s.,;:]*(?:$|\n|[“\"]|[A-Z]))"
+)
+"""A name after a dash right after a quote ("“...” — Jane Doe"): up to five capitalised words."""
+_NOT_SPEECH_PARTICLES = frozenset(["off", "up", "back", "in", "apart", "down"])
+_ALNUM = re.compile(r"\w")
+_NEXT_SENTENCE_REACH = 6
+"""How far into the next sentence a cue may stand ("“...?” asked Senator Jane Doe of Ohio")."""
+_NOT_SPEAKERS = frozenset(["DATE", "TIME", "CARDINAL", "ORDINAL", "PERCENT", "MONEY", "QUANTITY"])
+"""Entity kinds the parser sometimes makes the subject of "said" ("Smith said Monday")."""
 _SUBJECT = ("nsubj", "nsubjpass", "csubj")
 _DOCUMENT_NOUNS = frozenset(["statement", "website", "site", "report", "press", "release", "letter", "post"])
 """A document "says" things for its author: its speaker is who wrote it (by whom, or whose)."""
 _PRONOUN_KIND = {"he": "PERSON", "she": "PERSON", "i": "PERSON", "it": "BODY", "they": "BODY", "we": "BODY"}
+_RELATIVE = frozenset(["who", "which", "that"])
 _BODY_LABELS = frozenset(["ORG", "GPE", "NORP", "FAC"])
 
 
@@ -65,6 +127,24 @@ class QuoteMention:
     """The sentence the quote stands in, as the parse split it."""
 
 
+@dataclass(frozen=True, slots=True)
+class _Names:
+    """The text's names (people, bodies, places) and how often each is used, as a clean name."""
+
+    spans: list[Span]
+    counts: Counter[str]
+
+
+@dataclass(frozen=True, slots=True)
+class _Attribution:
+    """Who the last attributed quote or reporting sentence named, and the sentence it ended in."""
+
+    speaker: str
+    start: int | None
+    end: int | None
+    sentence: int
+
+
 def find_quotes(text: str, doc: Doc | None = None) -> list[QuoteMention]:
     """Every attributed quote in ``text``, in order, with its speaker resolved where the text allows.
 
@@ -73,9 +153,10 @@ def find_quotes(text: str, doc: Doc | None = None) -> list[QuoteMention]:
     :data:`~newsfold.synthesis.language.MAX_CHARS` characters are read.
     """
     text = text[:MAX_CHARS]
+    marked = _CLOSE_AS_OPEN.sub("“", text)  # same length: offsets hold
     spans = [
         (m.start(g), m.end(g))
-        for m in _QUOTE.finditer(text)
+        for m in _QUOTE.finditer(marked)
         for g in (1, 2)
         if m.group(g) is not None and any(ch.isalpha() for ch in m.group(g))
     ]
@@ -84,37 +165,82 @@ def find_quotes(text: str, doc: Doc | None = None) -> list[QuoteMention]:
     if doc is None:
         doc = english()(text)
     names = _names(doc)
+    inside = _inside_quotes(spans)
+    labels = _transcript_labels(text, names)
+    sentence_of = {sent.start: number for number, sent in enumerate(doc.sents)}
     quotes: list[QuoteMention] = []
     previous: str | None = None
+    last: _Attribution | None = None
     for start, end in spans:
+        final = text[start:end].rstrip()[-1:]  # the quote's last mark: "." ends its sentence, "," does not
         while end > start and text[end - 1] in " ,.;:":
             end -= 1  # “...,” said Rama: the comma is punctuation, not the quote
-        sentence = doc.char_span(start, end, alignment_mode="expand")
-        if sentence is None:
+        label = _label(text, start, end, labels)
+        if label is not None:
+            start = label[2]  # "SMITH: ..." — the label is who speaks, not what is said
+        if start >= end:
             continue
-        sent = sentence[0].sent
-        cue = _cue(sent, start, end)
-        if cue is None:
-            if len(text[start:end].split()) < 5 or not _stands_alone(text, sent, start):
-                continue
-            quotes.append(QuoteMention(start, end, text[start:end], None, None, None, None, sent.text))
+        span = doc.char_span(start, end, alignment_mode="expand")
+        if span is None:
             continue
-        mention = _speaker_mention(cue)
+        sent = span[0].sent
+        last_sent = span[-1].sent
+        number = sentence_of[last_sent.start]
+        if label is not None:
+            label_start, label_end, _ = label
+            previous = _fullest(clean_name(text[label_start:label_end].title()), names)
+            last = _Attribution(previous, label_start, label_end, number)
+            quotes.append(
+                QuoteMention(start, end, text[start:end], previous, label_start, label_end, None, sent.text)
+            )
+            continue
+        cue = _cue(span, text, final, inside)
+        mention = _speaker_mention(cue, inside) if cue is not None else None
+        if mention is None:
+            mention = _dash_source(doc, marked, end)
         speaker = _resolve(mention, names, previous) if mention is not None else None
-        previous = speaker or previous
+        speaker_start = mention.start_char if mention is not None else None
+        speaker_end = mention.end_char if mention is not None else None
+        opens = _opens_sentence(text, sent, start)
+        if speaker is None and opens:
+            earlier = last if last is not None and last.sentence >= sentence_of[sent.start] - 1 else None
+            if earlier is None and sent.start > 0:
+                earlier = _reporting_sentence(doc[sent.start - 1].sent, sentence_of, inside, names, previous)
+            if earlier is not None:
+                speaker, speaker_start, speaker_end = earlier.speaker, earlier.start, earlier.end
+        whole = len(text[start:end].split()) >= 5 and _stands_alone(text, sent, start)
+        if cue is None and speaker is None and not whole:
+            continue  # a quoted title or nickname, unless a whole sentence of five words or more
+        if speaker is not None:
+            previous = speaker
+            if cue is not None and cue.sent.start != last_sent.start:
+                number = max(number, sentence_of[cue.sent.start])
+            voiced = mention is None or mention.root.lower_ not in _DOCUMENT_NOUNS
+            last = _Attribution(speaker, speaker_start, speaker_end, number) if voiced else None
         quotes.append(
             QuoteMention(
                 start,
                 end,
                 text[start:end],
                 speaker,
-                mention.start_char if mention is not None else None,
-                mention.end_char if mention is not None else None,
-                cue.text,
+                speaker_start,
+                speaker_end,
+                cue.text if cue is not None else None,
                 sent.text,
             )
         )
     return quotes
+
+
+def _inside_quotes(spans: list[tuple[int, int]]) -> Callable[[int], bool]:
+    """Whether a character offset lies between the marks of one of the (sorted) quotes."""
+    starts = [s for s, _ in spans]
+
+    def inside(offset: int) -> bool:
+        k = bisect_right(starts, offset) - 1
+        return k >= 0 and offset < spans[k][1]
+
+    return inside
 
 
 def _stands_alone(text: str, sent: Span, start: int) -> bool:
@@ -122,13 +248,66 @@ def _stands_alone(text: str, sent: Span, start: int) -> bool:
     return not before or before.endswith(":")
 
 
-def _cue(sent: Span, start: int, end: int) -> Token | None:
-    """The cue verb of a quote: outside the quote, in its sentence, nearest to it."""
+def _opens_sentence(text: str, sent: Span, start: int) -> bool:
+    """Nothing but marks and punctuation before the quote in its sentence."""
+    return _ALNUM.search(text[sent.start_char : start]) is None
+
+
+def _transcript_labels(text: str, names: _Names) -> frozenset[str]:
+    """Capitalised labels that open lines as a transcript's speakers do.
+
+    A label counts when it is used twice or more, or when its last word is the last word of a
+    person the text names ("PENCE:" in a text about Mike Pence): a lone "UPDATE:" is not a speaker.
+    """
+    used = Counter(m.group(1) for m in _LINE_LABEL.finditer(text))
+    people = {n.text.split()[-1].casefold() for n in names.spans if n.label_ == "PERSON" and n.text.split()}
+    return frozenset(
+        label
+        for label, count in used.items()
+        if count >= 2 or label.split()[-1].strip(".").casefold() in people
+    )
+
+
+def _label(text: str, start: int, end: int, labels: frozenset[str]) -> tuple[int, int, int] | None:
+    """A transcript label opening the quote or its line: (label start, label end, quote's new start)."""
+    match = _LABEL.match(text, start, end)
+    if match is not None and match.group(1) in labels:
+        return match.start(1), match.end(1), match.end()
+    line_start = text.rfind("\n", 0, start) + 1
+    before = _LINE_LABEL.match(text, line_start, start)
+    if before is not None and before.group(1) in labels and not _ALNUM.search(text[before.end() : start]):
+        return before.start(1), before.end(1), start
+    return None
+
+
+def _cue(quote: Span, text: str, final: str, inside: Callable[[int], bool]) -> Token | None:
+    """The cue verb of a quote: outside every quote, in a sentence it spans or the one right after, nearest.
+
+    ``final`` is the quote's last mark.  A cue after the quote must belong to it: never after a
+    quote closed by a full stop (the words after start a new sentence, however the parser split),
+    and right after one closed by "?" or "!" ("“...?” Smith asked. Then ...").  The cue is in the
+    quote's paragraph, however the parser ran sentences together across the break, or in the
+    paragraph before when that one ends with a colon ("Smith said:" above a block quote).
+    """
+    doc, start, end = quote.doc, quote.start_char, quote.end_char
+    paragraph_start = text.rfind("\n", 0, start) + 1
+    if not _ALNUM.search(text[paragraph_start:start]) and text[:paragraph_start].rstrip().endswith(":"):
+        paragraph_start = text.rfind("\n", 0, text[:paragraph_start].rstrip().rfind(":")) + 1
+    paragraph_end = text.find("\n", end) % (len(text) + 1)  # -1 (the last paragraph) → len(text)
+    first, stop, closing = quote[0].sent.start, quote[-1].sent.end, quote.end
+    if final != "." and _split_after(doc, stop, end, text):
+        stop = doc[stop].sent.end
+    if final == ".":
+        stop = min(stop, closing)
+    elif final in ("?", "!"):
+        stop = min(stop, closing + _NEXT_SENTENCE_REACH)
     outside = [
         token
-        for token in sent
-        if token.lower_ in CUE_VERBS
+        for token in doc[first:stop]
+        if _is_cue(token)
+        and paragraph_start <= token.idx < paragraph_end
         and not (start <= token.idx < end)
+        and not inside(token.idx)
         and (token.pos_ in ("VERB", "AUX") or token.lower_ == "according")
     ]
     if not outside:
@@ -136,21 +315,155 @@ def _cue(sent: Span, start: int, end: int) -> Token | None:
     return min(outside, key=lambda t: min(abs(t.idx - start), abs(t.idx - end)))
 
 
-def _speaker_mention(cue: Token) -> Span | None:
+def _is_cue(token: Token) -> bool:
+    """A cue word, unless a particle makes it another verb ("called off", "wrote up", "told apart")."""
+    return token.lower_ in CUE_VERBS and not any(
+        child.dep_ == "prt" and child.lower_ in _NOT_SPEECH_PARTICLES for child in token.children
+    )
+
+
+def _split_after(doc: Doc, stop: int, end: int, text: str) -> bool:
+    """Whether the parser cut a sentence after a quote that the words after the mark still belong to.
+
+    A quote ending in "?" or "!" ("“...?” Smith asked."), or a next sentence opening in lower case
+    ("“...” he said."), goes on; a quote closed by a full stop ends its sentence.
+    """
+    if stop >= len(doc):
+        return False
+    between = text[end : doc[stop].idx]
+    if _ALNUM.search(between) is not None:
+        return False
+    ends_open = end > 0 and doc.text[end - 1] in "?!"
+    return ends_open or doc[stop].is_lower
+
+
+def _speaker_mention(cue: Token, inside: Callable[[int], bool]) -> Span | None:
     """The subject of the cue verb, climbing to the verb it hangs from when it has none of its own."""
     if cue.lower_ == "according":
         for child in cue.subtree:
-            if child.dep_ == "pobj":
+            if child.dep_ == "pobj" and not inside(child.idx):
                 return _mention_span(child)
         return None
+    outer = _outer_cue(cue, inside)
+    if outer is not None:
+        return outer
     verb = cue
     for _ in range(4):
-        for child in verb.children:
-            if child.dep_ in _SUBJECT:
-                return _mention_span(child)
-        if verb.head is verb or verb.dep_ in _SUBJECT:
+        subject = _subject(verb, inside)
+        if subject is not None:
+            return _mention_span(_antecedent(subject))
+        if verb.head.i == verb.i or verb.dep_ in _SUBJECT:
             break
         verb = verb.head
+    return _name_after(cue, inside) or _name_before(cue, inside)
+
+
+def _subject(verb: Token, inside: Callable[[int], bool]) -> Token | None:
+    """The verb's subject outside the quotes, nearest the verb; a date is never one ("said Monday")."""
+    subjects = [
+        child
+        for child in verb.children
+        if child.dep_ in _SUBJECT and not inside(child.idx) and child.ent_type_ not in _NOT_SPEAKERS
+    ]
+    return min(subjects, key=lambda t: abs(t.i - verb.i)) if subjects else None
+
+
+def _outer_cue(cue: Token, inside: Callable[[int], bool]) -> Span | None:
+    """The speaker of the outermost cue above this one in its sentence, if there is one.
+
+    Reported speech nests: in "Smith said Jones called it “a disgrace”" or "She says his tweets
+    accusing her are “lies”", the sentence is Smith's and her account, and the words quoted are
+    what the outermost speaker reports; the inner cue's subject is who the report is about.
+    """
+    found: Token | None = None
+    token = cue
+    while token.head.i != token.i and token.dep_ != "conj":  # "called off ... and said": side by side
+        if _paragraph_break(token, token.head):
+            break
+        token = token.head
+        if _is_cue(token) and token.pos_ == "VERB" and not inside(token.idx):
+            subject = _subject(token, inside)
+            if subject is not None:
+                found = subject
+    return _mention_span(_antecedent(found)) if found is not None else None
+
+
+def _paragraph_break(a: Token, b: Token) -> bool:
+    """Whether a line break lies between two tokens (the parser may join paragraphs into one sentence)."""
+    low, high = sorted((a.i, b.i))
+    return any(t.is_space and "\n" in t.text for t in a.doc[low:high])
+
+
+def _name_after(cue: Token, inside: Callable[[int], bool]) -> Span | None:
+    """The name right after a cue the parser left without a subject ("Said Smith: ...")."""
+    doc = cue.doc
+    if cue.i + 1 >= len(doc):
+        return None
+    token = doc[cue.i + 1]
+    if token.pos_ != "PROPN" or inside(token.idx) or token.ent_type_ in _NOT_SPEAKERS:
+        return None
+    while token.dep_ == "compound" and token.head.pos_ == "PROPN" and token.head.i > token.i:
+        token = token.head
+    return _mention_span(token)
+
+
+def _name_before(cue: Token, inside: Callable[[int], bool]) -> Span | None:
+    """The name right before a cue the parser left without a subject ("..., Chief Jane Doe said Monday").
+
+    An apposition stands for the name it describes ("Doe, a police chief, said" → Doe).
+    """
+    doc = cue.doc
+    i = cue.i - 1
+    while i >= 0 and ((doc[i].is_punct and doc[i].text not in '”"') or doc[i].pos_ == "ADV"):
+        i -= 1
+    if i < 0:
+        return None
+    token = doc[i]
+    if token.pos_ not in ("PROPN", "NOUN", "PRON") or inside(token.idx) or token.ent_type_ in _NOT_SPEAKERS:
+        return None
+    while (
+        token.dep_ == "appos"
+        and token.head.pos_ in ("PROPN", "NOUN")
+        and token.head.i < token.i
+        and not inside(token.head.idx)
+    ):
+        token = token.head
+    return _mention_span(token)
+
+
+def _antecedent(subject: Token) -> Token:
+    """A relative pronoun's noun ("a woman who said" → woman); any other subject is itself."""
+    if (
+        subject.lower_ in _RELATIVE
+        and subject.head.dep_ == "relcl"
+        and subject.head.head.pos_ in ("NOUN", "PROPN")
+    ):
+        return subject.head.head
+    return subject
+
+
+def _dash_source(doc: Doc, text: str, end: int) -> Span | None:
+    """The name after a dash that follows the closing mark ("“...” — Jane Doe")."""
+    match = _DASH_SOURCE.match(text, end)
+    if match is None:
+        return None
+    return doc.char_span(match.start(1), match.end(1), alignment_mode="expand")
+
+
+def _reporting_sentence(
+    sent: Span,
+    sentence_of: dict[int, int],
+    inside: Callable[[int], bool],
+    names: _Names,
+    previous: str | None,
+) -> _Attribution | None:
+    """Who a sentence without a quote says is speaking ("..., Smith said."), if it has a cue and subject."""
+    for token in sent:
+        if _is_cue(token) and token.pos_ in ("VERB", "AUX") and not inside(token.idx):
+            mention = _speaker_mention(token, inside)
+            if mention is not None and mention.root.lower_ not in _DOCUMENT_NOUNS:
+                speaker = _resolve(mention, names, previous)
+                return _Attribution(speaker, mention.start_char, mention.end_char, sentence_of[sent.start])
     return None
 
 
@@ -169,17 +482,22 @@ def _mention_span(token: Token) -> Span:
     return doc[left : token.i + 1]
 
 
-def _names(doc: Doc) -> list[Span]:
-    return [ent for ent in doc.ents if ent.label_ in ("PERSON", "ORG", "GPE", "NORP", "FAC")]
+def _names(doc: Doc) -> _Names:
+    spans = [ent for ent in doc.ents if ent.label_ in ("PERSON", "ORG", "GPE", "NORP", "FAC")]
+    return _Names(spans, Counter(clean_name(n.text) for n in spans))
 
 
-def _fullest(name: str, names: list[Span]) -> str:
-    """The longest name in the text that ends with ``name`` ("Rama" → "Edi Rama")."""
-    fuller = [full for full in (clean_name(n.text) for n in names) if full.endswith(" " + name)]
-    return max(fuller, key=len) if fuller else name
+def _fullest(name: str, names: _Names) -> str:
+    """The fullest name in the text that ends with ``name`` ("Rama" → "Edi Rama").
+
+    The most used such name wins, then the longest: a headline's "Critics Slam Edi Rama" read as
+    one name must not beat the "Edi Rama" of the body.
+    """
+    fuller = [full for full in names.counts if full.endswith(" " + name)]
+    return max(fuller, key=lambda full: (names.counts[full], len(full))) if fuller else name
 
 
-def _resolve(mention: Span, names: list[Span], previous: str | None) -> str:
+def _resolve(mention: Span, names: _Names, previous: str | None) -> str:
     """The speaker a mention stands for, as a clean name (the mention itself when nothing fuller is known)."""
     text = mention.text
     folded = text.casefold()
@@ -193,7 +511,7 @@ def _resolve(mention: Span, names: list[Span], previous: str | None) -> str:
     if mention.root.pos_ != "PROPN" and not mention.root.ent_type_:
         # "the ministry", "the group": the last name that carries the head noun
         head = mention.root.lower_
-        carrying = [n for n in names if n.start < mention.start and head in n.text.casefold().split()]
+        carrying = [n for n in names.spans if n.start < mention.start and head in n.text.casefold().split()]
         if carrying:
             return clean_name(max(carrying[-3:], key=lambda n: len(n.text)).text)
         return clean_name(text)
@@ -212,15 +530,25 @@ def _author(document: Token) -> Span | None:
     return None
 
 
-def _resolve_pronoun(mention: Span, kind: str, names: list[Span]) -> str | None:
-    """He/she: the last person named before; it/they: the subject of the sentence or the last body."""
+def _resolve_pronoun(mention: Span, kind: str, names: _Names) -> str | None:
+    """He/she: the last person named before; it/they: the subject of the sentence or the last body.
+
+    A person who is the subject of a clause is the likelier antecedent than one named in passing
+    ("Smith said after meeting Jones. He added ..." → Smith), so the last subject among the
+    people of the last two sentences wins over a later name in an object or a prepositional phrase.
+    """
     sentence_start = mention.sent.start
-    before = [n for n in names if n.end <= mention.start]
+    before = [n for n in names.spans if n.end <= mention.start]
     if kind == "PERSON":
         people = [n for n in before if n.label_ == "PERSON"]
         if not people:
             return None
-        return _fullest(clean_name(people[-1].text), names)
+        window = mention.sent.start
+        if window > 0:
+            window = mention.doc[window - 1].sent.start
+        subjects = [n for n in people if n.start >= window and n.root.dep_ in _SUBJECT]
+        chosen = subjects[-1] if subjects else people[-1]
+        return _fullest(clean_name(chosen.text), names)
     in_sentence = [n for n in before if n.start >= sentence_start and n.label_ in _BODY_LABELS]
     if in_sentence:
         return clean_name(in_sentence[0].text)

@@ -48,8 +48,8 @@ def build_timeline(
             offsets.append(len(text))
             text += sentence.text + " "
         for found_expression in find_temporal_expressions(text, anchors.get(article_id)):
-            if found_expression.precision == DatePrecision.DECADE:
-                continue
+            if found_expression.precision == DatePrecision.DECADE or not found_expression.calendar:
+                continue  # "the 1990s" dates nothing; "now", "recently" are no calendar date
             index = bisect_right(offsets, found_expression.start) - 1
             found.append(
                 (found_expression.value, found_expression.precision, own[index], found_expression.text)
