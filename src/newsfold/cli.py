@@ -19,8 +19,8 @@ from platformdirs import user_data_dir
 from newsfold.config import Settings
 from newsfold.copies.lineage import lineage_trees
 from newsfold.export import EXPORT_FORMAT, article_json, iso, source_json, story_json, summary_json
-from newsfold.ingest.fetch import Fetcher, FetchError, FetchPolicy, parse_networks
-from newsfold.ingest.live import SourcePass, detect_source
+from newsfold.ingest.fetch import FetchError, FetchPolicy
+from newsfold.ingest.live import SourcePass
 from newsfold.ingest.opml import OpmlError, OpmlOutline, read_opml, write_opml
 from newsfold.model import (
     Citation,
@@ -32,9 +32,9 @@ from newsfold.model import (
     StorySummary,
     StorySynthesis,
 )
-from newsfold.pipeline import Engine, FetchReport, IngestReport, collect_files
+from newsfold.pipeline import Engine, FetchReport, IngestReport, collect_files, fetch_policy, identify_source
 from newsfold.rank import FRONT_PAGE_CANDIDATES, independent_sources, rank_stories
-from newsfold.store import SourceExists, Store, open_store
+from newsfold.store import AccountExists, SourceExists, Store, open_store
 from newsfold.synthesis import ACCOUNT_SENTENCES, synthesize
 
 
@@ -406,18 +406,10 @@ _allow_network = click.option(
 
 
 def _fetch_policy(allow_networks: tuple[str, ...]) -> FetchPolicy:
-    settings = Settings()
     try:
-        networks = parse_networks([*settings.allow_networks, *allow_networks])
+        return fetch_policy(Settings(), allow_networks)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--allow-network") from exc
-    return FetchPolicy(
-        max_bytes=settings.max_file_bytes,
-        total_timeout=settings.fetch_timeout,
-        per_host_delay=settings.per_host_delay,
-        per_host_concurrency=settings.per_host_concurrency,
-        allow_networks=networks,
-    )
 
 
 @cli.group()
@@ -451,11 +443,13 @@ def sources_add(
     """Follow URL: a feed (RSS, Atom, JSON Feed), a site or listing page, or a sitemap."""
     url = url.strip()
     if kind == "auto":
-        found_kind, feed_url = asyncio.run(_detect(url, _fetch_policy(allow_networks)))
-        if feed_url is not None:
-            if not as_json:
-                click.echo(f"{url} announces a feed; following {feed_url}")
-            url, found_kind = feed_url, SourceKind.FEED
+        try:
+            found_url, found_kind = asyncio.run(identify_source(url, _fetch_policy(allow_networks)))
+        except FetchError as exc:
+            raise click.ClickException(f"cannot add {url}: {exc.reason} (use --kind to add it without checking)") from exc
+        if found_url != url and not as_json:
+            click.echo(f"{url} announces a feed; following {found_url}")
+        url = found_url
     else:
         found_kind = SourceKind(kind)
     with _open(ctx) as store:
@@ -467,17 +461,6 @@ def sources_add(
         _echo_json(source_json(source))
     else:
         click.echo(f"added source {source.id}: {source.url} ({source.kind.value}); `newsfold fetch` reads it")
-
-
-async def _detect(url: str, policy: FetchPolicy) -> tuple[SourceKind, str | None]:
-    async with Fetcher(policy) as fetcher:
-        try:
-            response = await fetcher.get(url)
-            return detect_source(response)
-        except FetchError as exc:
-            raise click.ClickException(
-                f"cannot add {url}: {exc.reason} (use --kind to add it without checking)"
-            ) from exc
 
 
 @sources.command("list")
@@ -668,24 +651,172 @@ def watch(
         click.echo(f"stopped after {done} passes", err=True)
 
 
+_accounts_option = click.option(
+    "--accounts/--single-user",
+    default=None,
+    help="Readers log in with accounts (`newsfold accounts add`), or one implicit reader with no "
+    "login. Default: $NEWSFOLD_ACCOUNTS, else single-user.",
+)
+_registration_option = click.option(
+    "--open-registration", is_flag=True, default=None, help="With --accounts: let visitors make accounts at /register."
+)
+
+
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (localhost only by default).")
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+@_accounts_option
+@_registration_option
 @click.pass_context
-def serve(ctx: click.Context, host: str, port: int) -> None:
-    """Serve the reader: front page, stories, articles, JSON API (/api, docs at /docs), Atom feeds."""
-    _serve(ctx.obj["db"], host, port)
+def serve(ctx: click.Context, host: str, port: int, accounts: bool | None, open_registration: bool | None) -> None:
+    """Serve the reader: front page, stories, articles, your feed, JSON API (/api, docs at /docs), Atom feeds."""
+    _serve(ctx.obj["db"], host, port, accounts, open_registration)
 
 
-def _serve(url: str, host: str, port: int) -> None:
+def _serve(url: str, host: str, port: int, accounts: bool | None = None, registration: bool | None = None) -> None:
     import uvicorn
 
     from newsfold.web import create_app
 
-    app = create_app(url)
-    click.echo(f"newsfold is serving {url} at http://{host}:{port}/ (Ctrl-C stops it)", err=True)
+    app = create_app(url, accounts=accounts, open_registration=registration)
+    mode = "accounts" if app.state.gate.accounts else "single-user"
+    click.echo(f"newsfold is serving {url} at http://{host}:{port}/ ({mode}; Ctrl-C stops it)", err=True)
     app.state.reader.warm()
     uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
+@cli.group()
+def accounts() -> None:
+    """Reader accounts, for a reader served with --accounts."""
+
+
+def _read_password(password_stdin: bool) -> str:
+    from newsfold.web.auth import password_problem
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True, err=True)
+    problem = password_problem(password)
+    if problem:
+        raise click.ClickException(problem)
+    return password
+
+
+@accounts.command("add")
+@click.argument("name")
+@click.option("--password-stdin", is_flag=True, help="Read the password from the first line of stdin (for scripts).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+def accounts_add(ctx: click.Context, name: str, password_stdin: bool, as_json: bool) -> None:
+    """Make an account NAME (asks for its password)."""
+    from newsfold.web.auth import account_name_problem, hash_password
+
+    problem = account_name_problem(name)
+    if problem:
+        raise click.ClickException(problem)
+    password = _read_password(password_stdin)
+    with _open(ctx) as store:
+        try:
+            account = store.create_account(name, hash_password(password))
+        except AccountExists as exc:
+            raise click.ClickException(str(exc)) from exc
+    if as_json:
+        _echo_json({"id": account.id, "name": account.name, "created": account.created.isoformat()})
+    else:
+        click.echo(f"account {account.name} made; `newsfold serve --accounts` lets it log in")
+
+
+@accounts.command("passwd")
+@click.argument("name")
+@click.option("--password-stdin", is_flag=True, help="Read the password from the first line of stdin (for scripts).")
+@click.pass_context
+def accounts_passwd(ctx: click.Context, name: str, password_stdin: bool) -> None:
+    """Set NAME's password (its sessions end)."""
+    from newsfold.web.auth import hash_password
+
+    with _open(ctx) as store:
+        account = store.account(name)
+        if account is None:
+            raise click.ClickException(f"no account named {name!r}; `newsfold accounts list` shows them")
+        store.set_password_hash(account.id, hash_password(_read_password(password_stdin)))
+    click.echo(f"password of {name} changed; its sessions have ended")
+
+
+@accounts.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+def accounts_list(ctx: click.Context, as_json: bool) -> None:
+    """The accounts (the implicit single-user reader is 'reader')."""
+    with _open(ctx) as store:
+        found = store.accounts()
+    if as_json:
+        _echo_json([{"id": a.id, "name": a.name, "created": a.created.isoformat()} for a in found])
+        return
+    if not found:
+        click.echo("no accounts yet: `newsfold accounts add NAME`")
+    for account in found:
+        click.echo(f"{account.id:>4}  {account.name:<24} made {account.created:%Y-%m-%d}")
+
+
+@cli.group()
+def tokens() -> None:
+    """API tokens: the write endpoints (add a source, ingest, follow) need one."""
+
+
+@tokens.command("create")
+@click.argument("label")
+@click.option("--account", "account_name", help="The account the token acts for (default: the single-user reader).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+def tokens_create(ctx: click.Context, label: str, account_name: str | None, as_json: bool) -> None:
+    """Make a token named LABEL and print it (once: only its hash is kept)."""
+    from newsfold.web.auth import new_api_token, token_hash
+
+    with _open(ctx) as store:
+        if account_name:
+            account = store.account(account_name)
+            if account is None:
+                raise click.ClickException(f"no account named {account_name!r}; `newsfold accounts list` shows them")
+        else:
+            account = store.default_account()
+        token = new_api_token()
+        store.add_api_token(token_hash(token), account.id, label)
+    if as_json:
+        _echo_json({"label": label, "account": account.name, "token": token})
+    else:
+        click.echo(token)
+        click.echo(f"token {label!r} for {account.name}: send it as 'Authorization: Bearer <token>'; "
+                   "it is shown only now", err=True)
+
+
+@tokens.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+def tokens_list(ctx: click.Context, as_json: bool) -> None:
+    """The tokens (labels, owners and dates; never the tokens themselves)."""
+    with _open(ctx) as store:
+        found = store.api_tokens()
+    if as_json:
+        _echo_json(found)
+        return
+    if not found:
+        click.echo("no tokens: `newsfold tokens create LABEL`")
+    for t in found:
+        used = str(t["last_used"] or "never")[:19]
+        click.echo(f"{t['label']:<24} {t['account']:<16} made {str(t['created'])[:10]}  last used {used}")
+
+
+@tokens.command("revoke")
+@click.argument("label")
+@click.pass_context
+def tokens_revoke(ctx: click.Context, label: str) -> None:
+    """Revoke the tokens named LABEL."""
+    with _open(ctx) as store:
+        count = store.revoke_api_tokens(label)
+    if not count:
+        raise click.ClickException(f"no token named {label!r}; `newsfold tokens list` shows them")
+    click.echo(f"revoked {count} token{'s' if count != 1 else ''} named {label!r}")
 
 
 def main() -> None:

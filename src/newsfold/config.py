@@ -60,3 +60,13 @@ class Settings(BaseSettings):
 
     max_items_per_pass: int = 50
     """Articles fetched per source and pass; the rest wait for the next pass."""
+
+    accounts: bool = False
+    """Readers log in with their own accounts; off, the reader is single-user with no login."""
+
+    open_registration: bool = False
+    """With accounts on, anyone who reaches the reader may create an account at ``/register``;
+    off, accounts are made with ``newsfold accounts add``."""
+
+    session_days: float = 30.0
+    """How long a login lasts."""

@@ -16,6 +16,7 @@ from newsfold.model import (
     Article,
     ArticleRevision,
     CopyLink,
+    Follow,
     LineageNode,
     Source,
     StoryMember,
@@ -111,6 +112,10 @@ def lineage_json(node: LineageNode) -> dict[str, Any]:
         "copies": [lineage_json(child) for child in node.children],
     }
 
+
+
+def follow_json(follow: Follow) -> dict[str, Any]:
+    return {"kind": follow.kind.value, "value": follow.value, "mode": follow.mode.value, "since": iso(follow.created)}
 
 
 def article_json(article: Article, history: list[ArticleRevision]) -> dict[str, Any]:

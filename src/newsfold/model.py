@@ -419,6 +419,53 @@ class Source:
         return "down" if self.error_count >= 5 else "failing"
 
 
+class FollowKind(StrEnum):
+    """What a reader can follow or mute."""
+
+    SOURCE = "source"  # an outlet, by the name the pages show
+    ENTITY = "entity"  # a person, organisation or place, by name
+    KEYWORD = "keyword"  # words (all must appear) or a "quoted phrase"
+    STORY = "story"  # one story, by id (a merged story's id keeps working)
+
+
+class FollowMode(StrEnum):
+    FOLLOW = "follow"
+    MUTE = "mute"
+
+
+@dataclass(slots=True, frozen=True)
+class Follow:
+    """One thing a reader follows (its stories come to the personal feed) or mutes (they leave it)."""
+
+    kind: FollowKind
+    value: str
+    mode: FollowMode
+    created: datetime
+
+
+@dataclass(slots=True, frozen=True)
+class Account:
+    """Someone who reads: the one implicit reader of a single-user install, or an account."""
+
+    id: int
+    name: str
+    created: datetime
+
+
+@dataclass(slots=True, frozen=True)
+class StoryRead:
+    """What a reader had seen of a story at their last visit: enough to tell what is new since.
+
+    Facts, quotes and outlets are new when no article the reader saw carries them, so the
+    snapshot is the story's articles and outlets at the time, not a copy of its synthesis.
+    """
+
+    story_id: str
+    read_at: datetime
+    article_ids: frozenset[str]
+    outlets: frozenset[str]
+
+
 _SPACE = re.compile(r"\s+")
 _NON_WORD = re.compile(r"[^\w\s]")
 

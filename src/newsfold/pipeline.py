@@ -21,9 +21,9 @@ from newsfold.config import Settings
 from newsfold.copies import CopyDetector
 from newsfold.extract import extract
 from newsfold.ingest import iter_input_files, read_path
-from newsfold.ingest.fetch import Fetcher, FetchPolicy
-from newsfold.ingest.live import SourcePass, poll_all
-from newsfold.model import Article, CopyKind, CopyLink, RawDocument, Skipped, Source
+from newsfold.ingest.fetch import Fetcher, FetchPolicy, parse_networks
+from newsfold.ingest.live import SourcePass, detect_source, poll_all
+from newsfold.model import Article, CopyKind, CopyLink, RawDocument, Skipped, Source, SourceKind
 from newsfold.store import Batch, Revision, Store
 from newsfold.stories import StoryClusterer
 
@@ -133,6 +133,28 @@ def extract_stage(
             result = Skipped(document.origin, f"extraction failed: {type(exc).__name__}: {exc}")
         report.warnings.extend(Skipped(document.origin, w) for w in document.warnings)
         yield result
+
+
+def fetch_policy(settings: Settings, allow_networks: Iterable[str] = ()) -> FetchPolicy:
+    """The fetch policy the settings describe, with extra networks allowed (``ValueError`` names a
+    network that does not parse)."""
+    return FetchPolicy(
+        max_bytes=settings.max_file_bytes,
+        total_timeout=settings.fetch_timeout,
+        per_host_delay=settings.per_host_delay,
+        per_host_concurrency=settings.per_host_concurrency,
+        allow_networks=parse_networks([*settings.allow_networks, *allow_networks]),
+    )
+
+
+async def identify_source(
+    url: str, policy: FetchPolicy, transport: httpx.AsyncBaseTransport | None = None
+) -> tuple[str, SourceKind]:
+    """The URL to follow for ``url`` and its kind: a site announcing a feed means its feed.
+    Raises :class:`~newsfold.ingest.fetch.FetchError` when the URL cannot be read or is none of them."""
+    async with Fetcher(policy, transport) as fetcher:
+        kind, feed_url = detect_source(await fetcher.get(url))
+    return (feed_url, SourceKind.FEED) if feed_url else (url, kind)
 
 
 class Engine:

@@ -137,7 +137,7 @@ def _read_json(
     records = value if isinstance(value, list) else [value]
     for index, record in enumerate(records, start=1):
         where = f"{origin}#{index}" if isinstance(value, list) else origin
-        yield _json_object(where, record, fetched)
+        yield document_from_json(where, record, fetched)
 
 
 def _json_record(origin: str, line: str, fetched: datetime) -> RawDocument | Skipped:
@@ -145,10 +145,12 @@ def _json_record(origin: str, line: str, fetched: datetime) -> RawDocument | Ski
         record = json.loads(line)
     except json.JSONDecodeError as exc:
         return Skipped(origin, f"invalid JSON: {exc.msg} at column {exc.colno}")
-    return _json_object(origin, record, fetched)
+    return document_from_json(origin, record, fetched)
 
 
-def _json_object(origin: str, record: Any, fetched: datetime) -> RawDocument | Skipped:
+def document_from_json(origin: str, record: Any, fetched: datetime) -> RawDocument | Skipped:
+    """One article given as a JSON object (the fields this module's docstring lists), from a
+    file or from the reader's ingest endpoint; what is wrong with it comes back as ``Skipped``."""
     if not isinstance(record, dict):
         return Skipped(origin, f"expected a JSON object, found {type(record).__name__}")
     body_text, body_html = record.get("text"), record.get("html")

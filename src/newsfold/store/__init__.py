@@ -1,5 +1,6 @@
 """The store: one small interface, opened from a URL (SQLite by default)."""
 
+from newsfold.store.readers import DEFAULT_ACCOUNT, AccountExists
 from newsfold.store.sources import SourceExists
 from newsfold.store.sql import Batch, Revision, Store
 
@@ -9,4 +10,4 @@ def open_store(url: str) -> Store:
     return Store(url)
 
 
-__all__ = ["Batch", "Revision", "SourceExists", "Store", "open_store"]
+__all__ = ["DEFAULT_ACCOUNT", "AccountExists", "Batch", "Revision", "SourceExists", "Store", "open_store"]

@@ -134,6 +134,55 @@ source_items = sa.Table(
     sa.Column("seen_at", sa.String(40), nullable=False),
 )
 
+accounts = sa.Table(
+    "accounts",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("name", sa.String(64), nullable=False, unique=True),
+    sa.Column("password_hash", sa.Text),  # None for the implicit reader of a single-user install
+    sa.Column("created_at", sa.String(40), nullable=False),
+)
+
+sessions = sa.Table(
+    "sessions",
+    metadata,
+    sa.Column("token_hash", sa.String(64), primary_key=True),  # the cookie's value is never stored
+    sa.Column("account_id", sa.Integer, nullable=False, index=True),
+    sa.Column("csrf_token", sa.String(64), nullable=False),
+    sa.Column("created_at", sa.String(40), nullable=False),
+    sa.Column("expires_at", sa.String(40), nullable=False, index=True),
+)
+
+api_tokens = sa.Table(
+    "api_tokens",
+    metadata,
+    sa.Column("token_hash", sa.String(64), primary_key=True),
+    sa.Column("account_id", sa.Integer, nullable=False, index=True),
+    sa.Column("label", sa.Text, nullable=False),
+    sa.Column("created_at", sa.String(40), nullable=False),
+    sa.Column("last_used", sa.String(40)),
+)
+
+follows = sa.Table(
+    "follows",
+    metadata,
+    sa.Column("account_id", sa.Integer, primary_key=True),
+    sa.Column("kind", sa.String(16), primary_key=True),
+    sa.Column("value", sa.Text, primary_key=True),
+    sa.Column("mode", sa.String(8), nullable=False),
+    sa.Column("created_at", sa.String(40), nullable=False),
+)
+
+story_reads = sa.Table(
+    "story_reads",
+    metadata,
+    sa.Column("account_id", sa.Integer, primary_key=True),
+    sa.Column("story_id", sa.String(32), primary_key=True),
+    sa.Column("read_at", sa.String(40), nullable=False),
+    sa.Column("article_ids", sa.JSON, nullable=False),
+    sa.Column("outlets", sa.JSON, nullable=False),
+)
+
 
 def _v1_initial(connection: Connection) -> None:
     for table in (articles, copy_links, stories):
@@ -163,12 +212,19 @@ def _v5_search(connection: Connection) -> None:
     create_search_index(connection)
 
 
+def _v6_readers(connection: Connection) -> None:
+    """Readers: accounts, their sessions and API tokens, what they follow, and what they have read."""
+    for table in (accounts, sessions, api_tokens, follows, story_reads):
+        table.create(connection, checkfirst=True)
+
+
 MIGRATIONS: list[Callable[[Connection], None]] = [
     _v1_initial,
     _v2_revisions,
     _v3_story_aliases,
     _v4_sources,
     _v5_search,
+    _v6_readers,
 ]
 
 

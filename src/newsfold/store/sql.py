@@ -30,6 +30,7 @@ from newsfold.model import (
     StoryMove,
     StorySummary,
 )
+from newsfold.store.readers import ReadersMixin
 from newsfold.store.schema import (
     article_revisions,
     articles,
@@ -80,7 +81,7 @@ class Batch:
 
 
 
-class Store(SourcesMixin, SearchMixin):
+class Store(SourcesMixin, SearchMixin, ReadersMixin):
     """Articles, copy links and stories, behind a few methods the pipeline and CLI need."""
 
     def __init__(self, url: str) -> None:
