@@ -3,6 +3,7 @@ loopback HTTP server for live-source tests."""
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -59,3 +60,24 @@ def web() -> Iterator[TestServer]:
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo corpus ingested once per test process; never opened by a test, only copied."""
+    from newsfold.cli import demo_corpus
+    from newsfold.pipeline import Engine
+    from newsfold.store import open_store
+
+    path = tmp_path_factory.mktemp("demo") / "demo-template.db"
+    with open_store(f"sqlite:///{path}") as store:
+        Engine(store).ingest_paths([demo_corpus()])
+    return path
+
+
+@pytest.fixture
+def demo_url(demo_template: Path, tmp_path: Path) -> str:
+    """A private copy of the demo store, for a test that writes to it."""
+    path = tmp_path / "demo.db"
+    shutil.copyfile(demo_template, path)
+    return f"sqlite:///{path}"

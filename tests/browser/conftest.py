@@ -65,24 +65,6 @@ def _ingest(url: str, paths: list[Path]) -> str:
     return url
 
 
-@pytest.fixture(scope="session")
-def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo corpus ingested once per test process; never served, only copied."""
-    from newsfold.cli import demo_corpus
-
-    path = tmp_path_factory.mktemp("browser") / "demo-template.db"
-    _ingest(f"sqlite:///{path}", [demo_corpus()])
-    return path
-
-
-@pytest.fixture
-def fresh_demo_db(demo_template: Path, tmp_path: Path) -> str:
-    """A private copy of the demo store, for a test that changes it (follows)."""
-    path = tmp_path / "demo.db"
-    shutil.copyfile(demo_template, path)
-    return f"sqlite:///{path}"
-
-
 @pytest.fixture(scope="module")
 def evil_db(tmp_path_factory: pytest.TempPathFactory) -> str:
     """A store holding one article whose title, outlet and text carry script and handler payloads."""
@@ -134,9 +116,9 @@ def demo_server(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -
 
 
 @pytest.fixture
-def fresh_demo_server(fresh_demo_db: str) -> Iterator[str]:
-    """Base URL of the reader over this test's own copy of the demo store."""
-    with serve(fresh_demo_db, warm=False) as base_url:
+def fresh_demo_server(demo_url: str) -> Iterator[str]:
+    """Base URL of the reader over this test's own copy of the demo store (``demo_url``)."""
+    with serve(demo_url, warm=False) as base_url:
         yield base_url
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from xml.etree import ElementTree as ET
@@ -12,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 from fastapi.testclient import TestClient
 
-from newsfold.cli import cli, demo_corpus
+from newsfold.cli import cli
 from newsfold.pipeline import Engine
 from newsfold.store import open_store
 from newsfold.web import create_app
@@ -21,11 +22,10 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 
 
 @pytest.fixture(scope="module")
-def demo_db(tmp_path_factory: pytest.TempPathFactory) -> str:
-    url = f"sqlite:///{tmp_path_factory.mktemp('web') / 'demo.db'}"
-    with open_store(url) as store:
-        Engine(store).ingest_paths([demo_corpus()])
-    return url
+def demo_db(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> str:
+    path = tmp_path_factory.mktemp("web") / "demo.db"
+    shutil.copyfile(demo_template, path)
+    return f"sqlite:///{path}"
 
 
 @pytest.fixture(scope="module")

@@ -4,16 +4,12 @@ token-guarded write API, all through the ASGI app over a copy of the demo store.
 from __future__ import annotations
 
 import re
-import shutil
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
-from newsfold.cli import demo_corpus
-from newsfold.pipeline import Engine
 from newsfold.store import open_store
 from newsfold.web import create_app
 from newsfold.web.auth import hash_password, new_api_token, token_hash
@@ -36,24 +32,9 @@ FOLLOW_UP = {
 }
 
 
-@pytest.fixture(scope="module")
-def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("demo") / "demo.db"
-    with open_store(f"sqlite:///{path}") as store:
-        Engine(store).ingest_paths([demo_corpus()])
-    return path
-
-
-@pytest.fixture
-def demo_url(demo_template: Path, tmp_path: Path) -> str:
-    """A fresh copy of the demo store for each test: these tests write to it."""
-    path = tmp_path / "demo.db"
-    shutil.copy(demo_template, path)
-    return f"sqlite:///{path}"
-
-
 @pytest.fixture
 def client(demo_url: str) -> Iterator[TestClient]:
+    """The reader over this test's own copy of the demo store (these tests write to it)."""
     # a form post answers with a redirect; following it would render (and synthesise) a page per post
     with TestClient(create_app(demo_url, accounts=False), follow_redirects=False) as test_client:
         yield test_client

@@ -124,6 +124,7 @@ class Gate:
         self.store = store
         self.accounts = accounts
         self.session_days = session_days
+        self._reader: Account | None = None  # the single-user reader, looked up once
 
     def visitor(self, request: Request) -> Visitor:
         """The visitor behind a page request (cached on the request)."""
@@ -139,7 +140,9 @@ class Gate:
         fresh = len(cookie_csrf) < 32
         csrf = secrets.token_urlsafe(32) if fresh else cookie_csrf
         if not self.accounts:
-            return Visitor(self.store.default_account(), csrf, None, fresh)
+            if self._reader is None:
+                self._reader = self.store.default_account()
+            return Visitor(self._reader, csrf, None, fresh)
         cookie = request.cookies.get(SESSION_COOKIE)
         if cookie:
             hashed = token_hash(cookie)
