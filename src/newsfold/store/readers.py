@@ -239,14 +239,14 @@ class ReadersMixin:
     def last_read(self, account_id: int, story_id: str) -> StoryRead | None:
         """The reader's previous visit to a story, or to any story merged into it since (the
         latest such visit: it is what they last saw of the event)."""
+        merged = sa.select(story_aliases.c.story_id).where(story_aliases.c.merged_into == story_id)
         with self.engine.connect() as connection:
-            merged = connection.execute(
-                sa.select(story_aliases.c.story_id).where(story_aliases.c.merged_into == story_id)
-            ).scalars()
-            ids = [story_id, *merged]
             row = connection.execute(
                 sa.select(story_reads)
-                .where(story_reads.c.account_id == account_id, story_reads.c.story_id.in_(ids))
+                .where(
+                    story_reads.c.account_id == account_id,
+                    sa.or_(story_reads.c.story_id == story_id, story_reads.c.story_id.in_(merged)),
+                )
                 .order_by(story_reads.c.read_at.desc())
                 .limit(1)
             ).first()

@@ -277,7 +277,8 @@ def create_app(
     def render(request: Request, name: str, context: dict[str, Any], status_code: int = 200) -> HTMLResponse:
         """A page, with who is reading and what they follow (every page's follow buttons need it)."""
         visitor = gate.visitor(request)
-        follows = FollowState(reader.store.follows(visitor.account.id) if visitor.account else [])
+        account = visitor.account
+        follows = FollowState(lambda: reader.store.follows(account.id) if account else [])
         page = {
             "visitor": visitor,
             "accounts": gate.accounts,
@@ -351,7 +352,8 @@ def create_app(
         else:
             raise HTTPException(422, "mode must be follow, mute or unfollow")
         if request.headers.get("HX-Request"):
-            return render(request, "follow.html", {"kind": kind.value, "value": value, "label": form_field(form, "label")})
+            fragment = {"kind": kind.value, "value": value, "label": form_field(form, "label"), "standalone": True}
+            return render(request, "follow.html", fragment)
         return RedirectResponse(same_site(form_field(form, "next")), 303)
 
     # -- accounts ----------------------------------------------------------------------------

@@ -7,6 +7,7 @@ make is.  A new outlet is one whose name was not among the story's outlets at th
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -64,15 +65,25 @@ def since_last_read(document: dict[str, Any], read: StoryRead) -> SinceLastRead:
 
 
 class FollowState:
-    """A reader's follows, looked up the way templates ask: ``state.of("entity", "Edi Rama")``."""
+    """A reader's follows, looked up the way templates ask: ``state.of("entity", "Edi Rama")``.
 
-    def __init__(self, follows: list[Follow]) -> None:
-        self.follows = follows
-        self._modes = {(f.kind.value, f.value): f.mode.value for f in follows}
+    Loaded on first use, so a page without follow buttons (the front page) costs no query."""
+
+    def __init__(self, load: Callable[[], list[Follow]]) -> None:
+        self._load = load
+        self._follows: list[Follow] | None = None
+        self._modes: dict[tuple[str, str], str] = {}
+
+    @property
+    def follows(self) -> list[Follow]:
+        if self._follows is None:
+            self._follows = self._load()
+            self._modes = {(f.kind.value, f.value): f.mode.value for f in self._follows}
+        return self._follows
 
     def of(self, kind: str, value: str) -> str:
         """``follow``, ``mute`` or ``""``."""
-        return self._modes.get((kind, value), "")
+        return self._modes.get((kind, value), "") if self.follows else ""
 
     def of_kind(self, kind: FollowKind) -> list[Follow]:
         return [f for f in self.follows if f.kind is kind]
