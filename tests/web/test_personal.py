@@ -274,3 +274,11 @@ def test_the_search_form_accepts_an_empty_date_and_explains_a_bad_one(client: Te
     assert bad.status_code == 422
     assert "is not a date" in bad.text
     assert "results-articles" in bad.text  # still searched, without the date
+
+
+def test_an_oversized_body_is_refused_before_it_is_read(client: TestClient, demo_url: str) -> None:
+    good = {"Authorization": f"Bearer {_token(demo_url)}", "Content-Length": str(60 * 1024 * 1024),
+            "Content-Type": "application/json"}
+    answer = client.post("/api/ingest", content=b"{}", headers=good)
+    assert answer.status_code == 413
+    assert "at most" in answer.json()["detail"]

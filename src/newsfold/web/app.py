@@ -59,6 +59,7 @@ from newsfold.web.auth import (
     verify_password,
 )
 from newsfold.web.forms import (
+    MAX_BODY_BYTES,
     MAX_FOLLOW_CHARS,
     FollowIn,
     IngestIn,
@@ -228,9 +229,16 @@ def _when(value: datetime | str | None) -> str:
 
 
 class SecurityHeaders(BaseHTTPMiddleware):
-    """Security headers on every response, and a first visit's CSRF cookie."""
+    """Security headers on every response, a first visit's CSRF cookie, and a cap on request bodies
+    (checked on the declared length, before anything is read)."""
 
     async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
+        declared = request.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+            return JSONResponse(
+                {"detail": f"the request body is {int(declared):,} bytes; at most {MAX_BODY_BYTES:,} are read"},
+                status_code=413,
+            )
         response = await call_next(request)
         response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")

@@ -14,6 +14,9 @@ from newsfold.model import FollowKind, FollowMode
 
 MAX_FOLLOW_CHARS = 200
 MAX_INGEST_ARTICLES = 500
+MAX_ARTICLE_CHARS = 10_000_000  # as the file reader's default size cap: no article is this long, junk is
+MAX_BODY_BYTES = 50 * 1024 * 1024
+"""A request body larger than this is refused before it is read (413)."""
 
 
 class FollowIn(BaseModel):
@@ -38,8 +41,12 @@ class ArticleIn(BaseModel):
 
     url: str | None = Field(default=None, max_length=2048)
     title: str | None = Field(default=None, max_length=2000)
-    text: str | None = Field(default=None, description="Plain text, paragraphs separated by blank lines.")
-    html: str | None = Field(default=None, description="An HTML page; used instead of text when given.")
+    text: str | None = Field(
+        default=None, max_length=MAX_ARTICLE_CHARS, description="Plain text, paragraphs separated by blank lines."
+    )
+    html: str | None = Field(
+        default=None, max_length=MAX_ARTICLE_CHARS, description="An HTML page; used instead of text when given."
+    )
     published: str | None = Field(default=None, description="ISO 8601 or RFC 2822.")
     source: str | None = Field(default=None, max_length=500, description="The outlet's name.")
 
