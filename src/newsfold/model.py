@@ -93,7 +93,7 @@ class Article:
     @property
     def source_name(self) -> str:
         """What to call the article's outlet in listings, even when the outlet is unknown."""
-        return self.outlet or _host(self.url) or self.origin.rsplit("/", 1)[-1]
+        return source_name(self.outlet, self.url, self.origin)
 
 
 class CopyKind(StrEnum):
@@ -491,6 +491,11 @@ def article_id(url: str | None, origin: str) -> str:
     """
     key = f"url:{url}" if url else f"origin:{origin}"
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+
+
+def source_name(outlet: str | None, url: str | None, origin: str) -> str:
+    """An outlet's name for listings: the outlet, else the URL's host, else the file's name."""
+    return outlet or _host(url) or origin.rsplit("/", 1)[-1]
 
 
 def _host(url: str | None) -> str | None:

@@ -191,3 +191,10 @@ def test_killed_ingest_leaves_a_sound_store_and_a_rerun_completes(tmp_path: Path
     subprocess.run(command, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     final = sqlite3.connect(db).execute("select count(*) from articles").fetchone()[0]
     assert final == 1500
+
+
+def test_recent_stories_reads_in_bulk_what_story_reads_one_by_one(demo_url: str) -> None:
+    with open_store(demo_url) as store:
+        bulk = store.recent_stories(500)
+        assert any(" of " in m.relation for _, members in bulk for m in members)  # the demo has copies
+        assert bulk == [store.story(summary.id) for summary in store.stories(limit=500)]

@@ -29,6 +29,7 @@ from newsfold.model import (
     StoryMerge,
     StoryMove,
     StorySummary,
+    source_name,
 )
 from newsfold.store.readers import ReadersMixin
 from newsfold.store.schema import (
@@ -46,6 +47,20 @@ from newsfold.store.sources import SourcesMixin
 
 # members of a story as a reader sees them: by publication, undated last, then in arrival order
 _PUBLICATION_ORDER = (articles.c.published.is_(None), articles.c.published, articles.c.seq)
+# what a story listing needs of its members (not their text: a front page reads hundreds)
+_MEMBER_COLUMNS = (
+    articles.c.id,
+    articles.c.story_id,
+    articles.c.url,
+    articles.c.origin,
+    articles.c.outlet,
+    articles.c.title,
+    articles.c.published,
+    articles.c.story_score,
+    articles.c.story_reason,
+    articles.c.story_nearest,
+)
+_IN_CHUNK = 500  # ids per IN (…) list: well under every database's parameter limit
 
 
 @dataclass(slots=True, frozen=True)
@@ -380,8 +395,31 @@ class Store(SourcesMixin, SearchMixin, ReadersMixin):
             return [_summary(row._mapping) for row in connection.execute(query)]
 
     def recent_stories(self, limit: int) -> list[tuple[StorySummary, list[StoryMember]]]:
-        """The ``limit`` most recently active stories with their members (what a front page ranks)."""
-        return [found for summary in self.stories(limit=limit) if (found := self.story(summary.id)) is not None]
+        """The ``limit`` most recently active stories with their members (what a front page ranks),
+        read in a few queries whatever ``limit`` is."""
+        heads = self.stories(limit=limit)
+        rows_of: dict[str, list[Any]] = {head.id: [] for head in heads}
+        ids = list(rows_of)
+        with self.engine.connect() as connection:
+            for start in range(0, len(ids), _IN_CHUNK):
+                for row in connection.execute(
+                    sa.select(*_MEMBER_COLUMNS)
+                    .where(articles.c.story_id.in_(ids[start : start + _IN_CHUNK]))
+                    .order_by(*_PUBLICATION_ORDER)
+                ):
+                    rows_of[row.story_id].append(row)
+        story_of = {row.id: story_id for story_id, rows in rows_of.items() for row in rows}
+        links_of: dict[str, list[CopyLink]] = {story_id: [] for story_id in rows_of}
+        member_ids = list(story_of)
+        seen: set[tuple[str, str]] = set()  # a link across two chunks comes back with each
+        for start in range(0, len(member_ids), _IN_CHUNK):
+            for link in self.copy_links(member_ids[start : start + _IN_CHUNK]):
+                if (link.article_id, link.original_id) in seen:
+                    continue
+                seen.add((link.article_id, link.original_id))
+                for story_id in {story_of[end] for end in (link.article_id, link.original_id) if end in story_of}:
+                    links_of[story_id].append(link)
+        return [(head, _members(rows_of[head.id], links_of[head.id])) for head in heads]
 
     def resolve_story(self, story_id: str) -> str:
         """The live story ``story_id`` stands for: itself, or the story it was merged into."""
@@ -413,36 +451,40 @@ class Store(SourcesMixin, SearchMixin, ReadersMixin):
             if head is None:
                 return None
             rows = connection.execute(
-                sa.select(articles).where(articles.c.story_id == story_id).order_by(*_PUBLICATION_ORDER)
+                sa.select(*_MEMBER_COLUMNS).where(articles.c.story_id == story_id).order_by(*_PUBLICATION_ORDER)
             ).all()
-        links = self.copy_links(r.id for r in rows)
-        # a copy linked to several members shows the strongest link: verbatim kinds, then score
-        copies_of: dict[str, CopyLink] = {}
-        for strongest in sorted(links, key=lambda k: (k.kind is not CopyKind.REWRITE, k.score)):
-            copies_of[strongest.article_id] = strongest
-        members = []
-        for row in rows:
-            article = _article_from_row(row._mapping)
-            link = copies_of.get(row.id)
-            if link is not None:
-                relation = f"{link.kind.value} of {link.original_id}"
-            elif any(other.original_id == row.id for other in links):
-                relation = "original"
-            else:
-                relation = "independent"
-            members.append(
-                StoryMember(
-                    article_id=row.id,
-                    outlet=article.source_name,
-                    title=row.title,
-                    published=article.published,
-                    relation=relation,
-                    score=row.story_score or 0.0,
-                    reason=row.story_reason or "",
-                    nearest=tuple(Neighbour(n[0], n[1]) for n in row.story_nearest or ()),
-                )
+        return _summary(head._mapping), _members(list(rows), self.copy_links(r.id for r in rows))
+
+
+def _members(rows: list[Any], links: list[CopyLink]) -> list[StoryMember]:
+    """A story's member rows (:data:`_MEMBER_COLUMNS`) as members, each with its relation to the others."""
+    # a copy linked to several members shows the strongest link: verbatim kinds, then score
+    copies_of: dict[str, CopyLink] = {}
+    for strongest in sorted(links, key=lambda k: (k.kind is not CopyKind.REWRITE, k.score)):
+        copies_of[strongest.article_id] = strongest
+    originals = {link.original_id for link in links}
+    members = []
+    for row in rows:
+        link = copies_of.get(row.id)
+        if link is not None:
+            relation = f"{link.kind.value} of {link.original_id}"
+        elif row.id in originals:
+            relation = "original"
+        else:
+            relation = "independent"
+        members.append(
+            StoryMember(
+                article_id=row.id,
+                outlet=source_name(row.outlet, row.url, row.origin),
+                title=row.title,
+                published=time_value(row.published),
+                relation=relation,
+                score=row.story_score or 0.0,
+                reason=row.story_reason or "",
+                nearest=tuple(Neighbour(n[0], n[1]) for n in row.story_nearest or ()),
             )
-        return _summary(head._mapping), members
+        )
+    return members
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
