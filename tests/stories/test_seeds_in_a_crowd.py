@@ -23,7 +23,7 @@ def _ecbplus_documents(path: Path) -> list[RawDocument]:
 
 
 def test_the_seeds_are_one_story_and_only_theirs_among_demo_and_ecbplus(tmp_path: Path) -> None:
-    seeds = shared_path("seeds")
+    seeds = shared_path("seeds").resolve()  # stored origins are resolved paths
     ecbplus = shared_path("data", "ecbplus", "ecbplus_dev.jsonl")
     with open_store(f"sqlite:///{tmp_path / 'crowd.db'}") as store:
         engine = Engine(store)
