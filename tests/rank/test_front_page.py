@@ -53,3 +53,33 @@ def test_older_stories_fade() -> None:
 
 def test_empty() -> None:
     assert rank_stories([]) == []
+
+
+def _slow_archive() -> list[tuple[StorySummary, list[StoryMember]]]:
+    """A page of single-outlet stories a month apart, and one widely reported story among them."""
+    stories = [
+        _story(
+            f"m{n}",
+            [_member(100 + n, f"M{n}", "independent", T0 - timedelta(days=30 * n))],
+            T0 - timedelta(days=30 * n),
+        )
+        for n in range(12)
+    ]
+    wide_when = T0 - timedelta(days=45)
+    wide = _story("wide", [_member(200 + n, f"W{n}", "independent", wide_when) for n in range(6)], wide_when)
+    return [*stories, wide]
+
+
+def test_in_a_slow_archive_the_cycle_stretches_so_wide_reporting_still_counts() -> None:
+    ranked = rank_stories(_slow_archive())
+    assert ranked[0].story.id == "wide"  # six outlets six weeks back beat one outlet today
+    # with a fixed day, recency alone would decide
+    assert rank_stories(_slow_archive(), half_life_hours=24)[0].story.id == "m0"
+
+
+def test_an_undated_story_does_not_rank_as_if_it_happened_at_ingest() -> None:
+    dated = _story("dated", [_member(1, "A", "independent")])
+    undated_member = StoryMember("a2", "B", "t", None, "independent", 0.5, "similar")
+    ingested = T0 + timedelta(days=200)  # its only time is when it was ingested
+    undated = (StorySummary("undated", "undated", 1, 1, None, ingested), [undated_member])
+    assert [r.story.id for r in rank_stories([undated, dated])] == ["dated", "undated"]

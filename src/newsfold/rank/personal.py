@@ -57,7 +57,9 @@ def personal_feed(
     for summary, members in candidates:
         if summary.id in reasons:
             continue
-        if any(_matches(rule, summary, members, found) for rule in muted if rule.kind is not FollowKind.SOURCE):
+        if any(
+            _matches(rule, summary, members, found) for rule in muted if rule.kind is not FollowKind.SOURCE
+        ):
             continue
         if muted_outlets and members and all(m.outlet.casefold() in muted_outlets for m in members):
             continue
@@ -67,13 +69,20 @@ def personal_feed(
             reasons[summary.id] = why
     by_id = {summary.id: members for summary, members in kept}
     return [
-        FeedStory(ranked, reasons[ranked.story.id], _new_articles(by_id[ranked.story.id], reads.get(ranked.story.id)))
+        FeedStory(
+            ranked,
+            reasons[ranked.story.id],
+            _new_articles(by_id[ranked.story.id], reads.get(ranked.story.id)),
+        )
         for ranked in rank_stories(kept, now=now)
     ]
 
 
 def _matches(
-    rule: Follow, summary: StorySummary, members: list[StoryMember], found: Mapping[tuple[FollowKind, str], set[str]]
+    rule: Follow,
+    summary: StorySummary,
+    members: list[StoryMember],
+    found: Mapping[tuple[FollowKind, str], set[str]],
 ) -> bool:
     if rule.kind is FollowKind.STORY:  # ``found`` may say what a merged story's id became
         return summary.id in found.get((rule.kind, rule.value), {rule.value})
