@@ -34,9 +34,11 @@ from datetime import datetime
 from newsfold.model import Article, CopyLink, Neighbour, StoryAssignment, StoryMerge, StoryMove
 from newsfold.stories.features import (
     ArticleFeatures,
+    EntityFinder,
     article_features,
     background_idf,
     cosine,
+    entities,
     tfidf,
 )
 
@@ -109,10 +111,12 @@ class StoryClusterer:
             FIGURE_WEIGHT,
         ),
         follow_copy_links: bool = True,
+        find_entities: EntityFinder = entities,
     ) -> None:
         """``weights`` are those of the nearest member's text, the centroid's text, the entities and
         the figures (an evaluation turns one off or on to measure what it adds); ``follow_copy_links`` puts a copy in
-        its original's story whatever the scores say."""
+        its original's story whatever the scores say; ``find_entities`` names the entities of a
+        text (capitalised runs by default; the evaluations measure spaCy's tagger in its place)."""
         self.threshold = threshold
         self.window_hours = window_hours
         total = sum(weights)
@@ -120,6 +124,7 @@ class StoryClusterer:
             raise ValueError("weights must be non-negative and not all zero")
         self.weights = tuple(w / total for w in weights)
         self.follow_copy_links = follow_copy_links
+        self._find_entities = find_entities
         self._documents = 0
         self._term_df: Counter[str] = Counter()
         self._entity_df: Counter[str] = Counter()
@@ -144,7 +149,7 @@ class StoryClusterer:
 
     def assign(self, article: Article, links: list[CopyLink] | tuple[CopyLink, ...] = ()) -> StoryAssignment:
         """Put ``article`` into a story and say why."""
-        features = article_features(article)
+        features = article_features(article, self._find_entities)
         self._count(features)
         vector = self._vector(features)
         for link in links if self.follow_copy_links else ():
@@ -342,7 +347,7 @@ class StoryClusterer:
 
     def restore(self, article: Article, story_id: str) -> None:
         """Replay a stored assignment without re-deciding it (start-up after a restart)."""
-        features = article_features(article)
+        features = article_features(article, self._find_entities)
         self._count(features)
         self._add(article, story_id, features, self._vector(features))
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -135,12 +136,16 @@ class ArticleFeatures:
     figure_counts: Counter[str]
 
 
-def article_features(article: Article) -> ArticleFeatures:
+EntityFinder = Callable[[str], list[str]]
+"""Text → normalised entity names; :func:`entities` unless an evaluation puts a tagger in its place."""
+
+
+def article_features(article: Article, find_entities: EntityFinder = entities) -> ArticleFeatures:
     body = article.text
     term_counts = Counter(terms(body))
     for term in terms(article.title) * 2:
         term_counts[term] += 1
-    entity_counts = Counter(entities(article.title) + entities(body))
+    entity_counts = Counter(find_entities(article.title) + find_entities(body))
     figure_counts = Counter(figures(article.title) + figures(body))
     return ArticleFeatures(term_counts, entity_counts, frozenset(_YEAR.findall(body)), figure_counts)
 
