@@ -2,7 +2,8 @@
 
 Each route gets the request (path, headers) and returns a :class:`Reply`; a reply may stream its
 body slowly, lie about its size or be a gzip bomb, which is what the fetcher must survive.
-Every request is logged in :attr:`TestServer.hits`, so a test can check what was (not) asked.
+Every request is logged in :attr:`TestServer.hits`, so a test can check what was (not) asked, and
+:attr:`TestServer.most_at_once` is the most requests it was ever answering at the same time.
 """
 
 from __future__ import annotations
@@ -46,6 +47,9 @@ class TestServer:
         self.fallback: Route | None = None
         """Answers paths with no route of their own (instead of a 404)."""
         self.hits: list[Hit] = []
+        self.most_at_once = 0
+        """The most requests in progress at the same time (from arrival to the last byte sent)."""
+        self._at_once = 0
         self._lock = threading.Lock()
         server = self
 
@@ -59,11 +63,17 @@ class TestServer:
                 hit = Hit(self.path, {k.lower(): v for k, v in self.headers.items()}, time.monotonic())
                 with server._lock:
                     server.hits.append(hit)
-                route = server.routes.get(self.path.split("?", 1)[0])
-                route = route or server.fallback
-                reply = route(hit) if route else Reply(404, b"not found", content_type="text/plain")
-                with contextlib.suppress(BrokenPipeError, ConnectionResetError):
-                    self._send(reply)  # the client may hang up on purpose (limits, timeouts)
+                    server._at_once += 1
+                    server.most_at_once = max(server.most_at_once, server._at_once)
+                try:
+                    route = server.routes.get(self.path.split("?", 1)[0])
+                    route = route or server.fallback
+                    reply = route(hit) if route else Reply(404, b"not found", content_type="text/plain")
+                    with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                        self._send(reply)  # the client may hang up on purpose (limits, timeouts)
+                finally:
+                    with server._lock:
+                        server._at_once -= 1
 
             def _send(self, reply: Reply) -> None:
                 self.send_response(reply.status)
@@ -105,7 +115,9 @@ class TestServer:
     def url(self, path: str) -> str:
         return f"http://127.0.0.1:{self.port}{path}"
 
-    def serve(self, path: str, body: bytes | str, content_type: str = "text/html; charset=utf-8", **headers: str) -> None:
+    def serve(
+        self, path: str, body: bytes | str, content_type: str = "text/html; charset=utf-8", **headers: str
+    ) -> None:
         data = body.encode() if isinstance(body, str) else body
         self.routes[path] = lambda _hit: Reply(200, data, dict(headers), content_type)
 
@@ -137,15 +149,32 @@ def trickle(chunks: int, pause: float, piece: bytes = b"<p>slow</p>") -> Callabl
     return body
 
 
-def endless(total_bytes: int, chunk: int = 64 * 1024) -> Callable[[], Iterator[bytes]]:
-    """A body of ``total_bytes`` generated as it is sent (a 50 MB page costs no memory here)."""
+@dataclass
+class Tally:
+    """What a streamed body got out: bytes handed to the socket, and whether the sending is over."""
+
+    sent: int = 0
+    over: threading.Event = field(default_factory=threading.Event)
+
+
+def endless(
+    total_bytes: int, chunk: int = 64 * 1024, tally: Tally | None = None
+) -> Callable[[], Iterator[bytes]]:
+    """A body of ``total_bytes`` generated as it is sent (a 50 MB page costs no memory here);
+    ``tally`` counts what was written before the client hung up."""
 
     def body() -> Iterator[bytes]:
-        sent = 0
         block = b"<p>" + b"x" * (chunk - 7) + b"</p>"
-        while sent < total_bytes:
-            yield block
-            sent += len(block)
+        sent = 0
+        try:
+            while sent < total_bytes:
+                yield block
+                sent += len(block)
+                if tally is not None:
+                    tally.sent = sent
+        finally:
+            if tally is not None:
+                tally.over.set()
 
     return body
 

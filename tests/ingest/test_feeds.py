@@ -28,6 +28,29 @@ def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> date
 # --- each format --------------------------------------------------------------------------------------
 
 
+def test_rss090_items_are_a_title_and_a_link() -> None:
+    feed = read("rss090.rdf")
+    assert (feed.format, feed.title, feed.site_url, feed.warnings) == (
+        "rss090",
+        "Harbour Town Courier: Port",
+        f"{SITE}/port/",
+        (),
+    )
+    engine, night = feed.entries
+    assert engine == FeedEntry(
+        url=f"{SITE}/port/2024/05/14/pilot-boat-gets-a-new-engine",
+        guid=None,
+        title="Pilot boat gets a new engine",
+        published=None,
+        updated=None,
+        summary_html=None,
+        content_html=None,
+        authors=(),
+    )
+    assert night.title == "Harbour board & pilots agree on night arrivals"
+    assert len(feed.entries) == 2  # the <image> is not an item
+
+
 def test_rss091_items_have_links_and_summaries_but_no_dates() -> None:
     feed = read("rss091.xml")
     assert (feed.format, feed.title, feed.site_url, feed.warnings) == (
@@ -278,7 +301,7 @@ def test_bytes_naming_a_local_file_are_never_opened(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    "name", ["rss091.xml", "rss092.xml", "rss10.rdf", "rss20.xml", "atom.xml", "feed.json"]
+    "name", ["rss090.rdf", "rss091.xml", "rss092.xml", "rss10.rdf", "rss20.xml", "atom.xml", "feed.json"]
 )
 def test_fixtures_look_like_feeds(name: str) -> None:
     assert looks_like_feed((FEEDS / name).read_bytes())

@@ -4,9 +4,10 @@ One :class:`Fetcher` serves a whole pass.  Every request goes through the same r
 
 - **Safe.** Connect and read timeouts, and a deadline on the whole response (a slow-loris server
   trickling a byte at a time never holds a pass); a size cap checked against ``Content-Length``
-  and again while reading, on the *decompressed* bytes, so neither a 50 MB page nor a gzip bomb
-  is ever held in memory; redirects followed by hand, capped and checked for loops; content
-  types checked before the body is read.
+  and again while reading, on the *decompressed* bytes, inflated here a bounded step at a time
+  (:func:`_read_limited` says exactly what is held), so neither a 50 MB page nor a gzip bomb is
+  ever held in memory; redirects followed by hand, capped and checked for loops; content types
+  checked before the body is read.
 - **No SSRF.** Addresses are checked where the connection is made (:class:`GuardedBackend`, the
   one network seam under httpx): a host name that resolves to a private, loopback, link-local
   or otherwise non-public address is refused, at every redirect hop, and the connection goes to
@@ -14,7 +15,8 @@ One :class:`Fetcher` serves a whole pass.  Every request goes through the same r
   only when the user names them (``allow_networks``; the tests allow loopback).
 - **Polite.** A clear User-Agent, robots.txt honoured (fetched once per host and pass), at most
   ``per_host_concurrency`` requests to a host at a time and ``per_host_delay`` seconds between
-  them, conditional GET with the validators the caller kept, ``Retry-After`` passed back.
+  them, conditional GET with the validators the caller kept (sent on along permanent redirects,
+  whose target :attr:`Response.moved_to` names), ``Retry-After`` passed back.
 
 Errors are :class:`FetchError` with a message a person can act on and, where the server said
 so, when to retry.  The caller (``newsfold.ingest.live``) decides what an error means for the
@@ -27,6 +29,7 @@ import asyncio
 import ipaddress
 import socket
 import time
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -49,7 +52,13 @@ USER_AGENT = f"newsfold/{version('newsfold')} (+https://github.com/newsfold/news
 """Who we are, in every request: a site owner reading their logs can find us and robots.txt us."""
 
 ROBOTS_MAX_BYTES = 512 * 1024
+ROBOTS_MAX_REDIRECTS = 5
+"""Redirects followed for robots.txt (RFC 9309 asks for at least five); past them it counts as absent."""
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+PERMANENT_REDIRECTS = frozenset({301, 308})
+ACCEPT_ENCODING = "gzip, deflate"
+"""The only codings :func:`_read_limited` can inflate under the size cap; httpx would otherwise
+offer brotli and zstd whenever their packages happen to be installed."""
 
 
 @dataclass(slots=True, frozen=True)
@@ -87,13 +96,21 @@ class FetchError(Exception):
     """A request that produced nothing usable, with why (and when to retry, if the server said)."""
 
     def __init__(
-        self, url: str, reason: str, *, status: int | None = None, retry_after: float | None = None
+        self,
+        url: str,
+        reason: str,
+        *,
+        status: int | None = None,
+        retry_after: float | None = None,
+        bytes_read: int | None = None,
     ) -> None:
         super().__init__(f"{url}: {reason}")
         self.url = url
         self.reason = reason
         self.status = status
         self.retry_after = retry_after
+        self.bytes_read = bytes_read
+        """Body bytes taken off the network before giving up (for a body refused by the size cap)."""
 
 
 class BlockedAddress(Exception):
@@ -147,7 +164,11 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
             if not is_allowed_address(address, self.allowed):
                 raise BlockedAddress(host, address)
         return await self.inner.connect_tcp(
-            str(addresses[0]), port, timeout=timeout, local_address=local_address, socket_options=socket_options
+            str(addresses[0]),
+            port,
+            timeout=timeout,
+            local_address=local_address,
+            socket_options=socket_options,
         )
 
     async def connect_unix_socket(
@@ -190,6 +211,10 @@ class Response:
     etag: str | None = None
     last_modified: str | None = None
     headers: dict[str, str] = field(default_factory=dict)
+    moved_to: str | None = None
+    """Where the URL asked for has moved for good: the last URL reached from it by permanent
+    redirects (301, 308) alone, ``None`` when the first hop was not one.  A caller that keeps the
+    URL should keep this one, and its validators with it."""
 
     @property
     def not_modified(self) -> bool:
@@ -223,7 +248,7 @@ class Fetcher:
                 write=self.policy.read_timeout,
                 pool=self.policy.total_timeout,
             ),
-            headers={"User-Agent": self.policy.user_agent},
+            headers={"User-Agent": self.policy.user_agent, "Accept-Encoding": ACCEPT_ENCODING},
             trust_env=False,
         )
         self._hosts: dict[str, _Host] = {}
@@ -247,14 +272,20 @@ class Fetcher:
         max_bytes: int | None = None,
     ) -> Response:
         """GET ``url`` following redirects; ``accept`` lists the content types wanted (a type not
-        in it is refused before its body is read; ``None`` accepts any text type).
+        in it is refused before its body is read; ``None`` accepts any text type, and the gzip
+        and binary types a compressed sitemap comes as: the bytes then say what it is).
 
-        Raises :class:`FetchError` for everything that did not give a usable body: robots.txt,
-        a refused address, timeouts, HTTP errors, limits, a wrong content type.
+        The validators (``etag``, ``last_modified``) go to ``url`` and on along permanent
+        redirects (301, 308: the same resource, moved), never past a temporary one: they belong
+        to the resource they came from.  Raises :class:`FetchError` for everything that did not
+        give a usable body: robots.txt, a refused address, timeouts, HTTP errors, limits, a wrong
+        content type.
         """
         limit = max_bytes or self.policy.max_bytes
         seen: list[str] = []
         current = url
+        permanent = True  # every hop so far was a permanent redirect (none yet, at the start)
+        moved_to: str | None = None
         while True:
             _check_scheme(current)
             if current in seen:
@@ -266,7 +297,7 @@ class Fetcher:
                 unreadable = self._host(urlsplit(current).netloc).robots_error
                 raise FetchError(current, unreadable or "disallowed by the site's robots.txt")
             headers = {}
-            if current == url:  # validators belong to the URL the caller asked for
+            if permanent:
                 if etag:
                     headers["If-None-Match"] = etag
                 if last_modified:
@@ -277,14 +308,20 @@ class Fetcher:
                 if not location:
                     raise FetchError(current, f"HTTP {response.status} redirect without a Location")
                 current = urljoin(current, location.strip())
+                permanent = permanent and response.status in PERMANENT_REDIRECTS
+                if permanent:
+                    moved_to = current
                 continue
+            response.moved_to = moved_to
             return response
 
     async def allowed_by_robots(self, url: str) -> bool:
         """Whether robots.txt lets our User-Agent fetch ``url`` (read once per host and fetcher).
 
-        As the major crawlers do: a missing robots.txt (4xx) allows everything; one that cannot be
-        read (5xx, network error) disallows the host for this pass.
+        As the major crawlers do (RFC 9309): a redirected robots.txt is followed (up to
+        :data:`ROBOTS_MAX_REDIRECTS` hops, to any site, each through the same address check); a
+        missing one (4xx, or redirects that go on or lead nowhere) allows everything; one that
+        cannot be read (5xx, network error, a refused address) disallows the host for this pass.
         """
         if not self.policy.respect_robots:
             return True
@@ -303,9 +340,9 @@ class Fetcher:
         rules: list[str] = []  # no rules: everything allowed
         unreadable = None
         try:
-            response = await self._request(robots_url, {}, None, ROBOTS_MAX_BYTES, robots=True)
-            if response.status not in REDIRECT_STATUSES:  # a redirected robots.txt counts as absent
-                rules = response.body.decode("utf-8", "replace").splitlines()
+            body = await self._robots_body(robots_url)
+            if body is not None:
+                rules = body.decode("utf-8", "replace").splitlines()
         except FetchError as exc:
             if exc.status is None or exc.status >= 500:
                 rules = ["User-agent: *", "Disallow: /"]
@@ -314,6 +351,23 @@ class Fetcher:
         parser.modified()
         return parser, unreadable
 
+    async def _robots_body(self, robots_url: str) -> bytes | None:
+        """robots.txt, redirects followed; ``None`` when redirects never end in one (absent)."""
+        current = robots_url
+        for _hop in range(ROBOTS_MAX_REDIRECTS + 1):
+            parts = urlsplit(current)
+            if parts.scheme not in ("http", "https") or not parts.hostname:
+                return None
+            # _request is the guarded path every fetch takes: the address check applies to each hop
+            response = await self._request(current, {}, None, ROBOTS_MAX_BYTES, robots=True)
+            if response.status not in REDIRECT_STATUSES:
+                return response.body
+            location = response.headers.get("location")
+            if not location:
+                return None
+            current = urljoin(current, location.strip())
+        return None
+
     def _host(self, netloc: str) -> _Host:
         key = netloc.lower()
         if key not in self._hosts:
@@ -321,7 +375,13 @@ class Fetcher:
         return self._hosts[key]
 
     async def _request(
-        self, url: str, headers: dict[str, str], accept: Iterable[str] | None, limit: int, *, robots: bool = False
+        self,
+        url: str,
+        headers: dict[str, str],
+        accept: Iterable[str] | None,
+        limit: int,
+        *,
+        robots: bool = False,
     ) -> Response:
         host = self._host(urlsplit(url).netloc)
         async with host.semaphore:
@@ -340,7 +400,7 @@ class Fetcher:
                 raise FetchError(url, str(exc)) from None
             except httpx.TimeoutException as exc:
                 raise FetchError(url, f"timed out ({type(exc).__name__})") from None
-            except httpx.DecodingError as exc:
+            except (httpx.DecodingError, zlib.error) as exc:
                 raise FetchError(url, f"cannot decode the response body: {exc}") from None
             except httpx.HTTPError as exc:
                 raise FetchError(url, f"{type(exc).__name__}: {exc or 'connection failed'}") from None
@@ -365,35 +425,105 @@ class Fetcher:
                 raise FetchError(url, "HTTP 204: no content", status=status)
             content_type = media_type(response.headers.get("content-type")) or None
             if not robots and not _acceptable(content_type, accept):
-                wanted = ", ".join(accept) if accept is not None else "a text type"
-                raise FetchError(url, f"unexpected content type {content_type!r} (wanted {wanted})", status=status)
+                wanted = ", ".join(accept) if accept is not None else "a text type or a gzip file"
+                raise FetchError(
+                    url, f"unexpected content type {content_type!r} (wanted {wanted})", status=status
+                )
+            coding = _content_coding(url, response.headers.get("content-encoding"))
             declared = response.headers.get("content-length")
-            if declared and declared.isdigit() and int(declared) > limit and not response.headers.get(
-                "content-encoding"
-            ):
-                raise FetchError(url, f"body of {size_text(int(declared))} is over the {size_text(limit)} limit; not read")
-            body = await _read_limited(url, response, limit)
+            if declared and declared.isdigit() and int(declared) > limit and coding is None:
+                raise FetchError(
+                    url, f"body of {size_text(int(declared))} is over the {size_text(limit)} limit; not read"
+                )
+            body = await _read_limited(url, response, limit, coding)
             return _response(url, response, body)
         finally:
             await response.aclose()
 
 
-async def _read_limited(url: str, response: httpx.Response, limit: int) -> bytes:
-    """The decoded body, refused as soon as it passes ``limit``: a 50 MB page is cut off at the
-    limit and a gzip bomb is stopped after inflating ``limit`` bytes, never all of it."""
+_CODINGS = {"gzip": "gzip", "x-gzip": "gzip", "deflate": "deflate"}
+
+
+def _content_coding(url: str, header: str | None) -> str | None:
+    """``gzip`` or ``deflate`` (what the body must be inflated from), ``None`` for none at all."""
+    codings = [c.strip().lower() for c in (header or "").split(",")]
+    codings = [c for c in codings if c and c != "identity"]
+    if not codings:
+        return None
+    if len(codings) > 1 or codings[0] not in _CODINGS:
+        # only gzip and deflate are asked for (ACCEPT_ENCODING): anything else cannot be bounded here
+        raise FetchError(
+            url, f"unsupported Content-Encoding {header!r} (newsfold asks for {ACCEPT_ENCODING})"
+        )
+    return _CODINGS[codings[0]]
+
+
+class _Inflater:
+    """gzip or deflate, inflated at most ``room`` bytes at a time (zlib's ``max_length``)."""
+
+    def __init__(self, coding: str) -> None:
+        # deflate is meant to be zlib-wrapped, but some servers send it raw: tried when the first
+        # chunk is not zlib (as httpx does)
+        self._may_be_raw = coding == "deflate"
+        self._inflate = zlib.decompressobj(zlib.MAX_WBITS | 16 if coding == "gzip" else zlib.MAX_WBITS)
+
+    def inflate(self, data: bytes, room: int) -> bytes:
+        """What ``data`` inflates to, cut at ``room`` + 1 bytes: more than ``room`` means over.
+
+        Below that cut zlib has taken all of ``data`` in; at it, the rest waits in
+        ``unconsumed_tail`` and is never inflated, since the body is refused.
+        """
+        try:
+            piece = self._inflate.decompress(data, room + 1)
+        except zlib.error:
+            if not self._may_be_raw:
+                raise
+            self._inflate = zlib.decompressobj(-zlib.MAX_WBITS)
+            piece = self._inflate.decompress(data, room + 1)
+        self._may_be_raw = False
+        return piece
+
+    def finish(self) -> bytes:
+        """What zlib still holds at the end of the stream (nothing is left unconsumed below the cut)."""
+        return self._inflate.flush() if not self._inflate.unconsumed_tail else b""
+
+
+async def _read_limited(url: str, response: httpx.Response, limit: int, coding: str | None = None) -> bytes:
+    """The body, inflated from ``coding`` (gzip, deflate or none), refused as soon as it passes ``limit``.
+
+    What holds: the raw stream is read one network chunk at a time (httpcore reads at most 64 KB)
+    and each chunk is inflated here with ``zlib.decompressobj().decompress(chunk, max_length)``,
+    ``max_length`` being the room left under the limit plus one byte.  So no more than ``limit``
+    + 1 decoded bytes are ever inflated, with one raw chunk in hand beside them: a 50 MB page is
+    cut off after at most ``limit`` + 64 KB read, and a gzip bomb whose one 64 KB chunk would
+    inflate to 64 MB is refused after inflating ``limit`` + 1 bytes of it.  A body within the
+    limit is joined into one ``bytes`` once, at the end.
+    """
+    inflater = _Inflater(coding) if coding else None
     chunks: list[bytes] = []
-    size = 0
-    async for chunk in response.aiter_bytes():
-        size += len(chunk)
+    size = raw = 0
+    async for data in response.aiter_raw():
+        raw += len(data)
+        piece = inflater.inflate(data, limit - size) if inflater else data
+        size += len(piece)
         if size > limit:
-            raw = response.num_bytes_downloaded
-            if response.headers.get("content-encoding") and raw * 20 < size:
+            if coding and raw * 20 < size:
                 raise FetchError(
                     url,
                     f"refused: {size_text(raw)} compressed inflates past the {size_text(limit)} limit (a decompression bomb?)",
+                    bytes_read=raw,
                 )
-            raise FetchError(url, f"body passes the {size_text(limit)} limit; cut off there and not used")
-        chunks.append(chunk)
+            raise FetchError(
+                url, f"body passes the {size_text(limit)} limit; cut off there and not used", bytes_read=raw
+            )
+        chunks.append(piece)
+    if inflater is not None:
+        tail = inflater.finish()
+        if size + len(tail) > limit:
+            raise FetchError(
+                url, f"body passes the {size_text(limit)} limit; cut off there and not used", bytes_read=raw
+            )
+        chunks.append(tail)
     return b"".join(chunks)
 
 
@@ -416,12 +546,14 @@ def _check_scheme(url: str) -> None:
 
 
 TEXT_TYPES = ("text/", "application/xml", "application/xhtml+xml", "+xml", "json")
+ANY_SOURCE_TYPES = (*TEXT_TYPES, "application/gzip", "application/x-gzip", "application/octet-stream")
+"""What ``accept=None`` takes: every text type, and the types a ``.xml.gz`` sitemap is served as."""
 
 
 def _acceptable(content_type: str | None, accept: Iterable[str] | None) -> bool:
     if content_type is None:
         return True  # many servers send none; the parsers decide
-    wanted = tuple(accept) if accept is not None else TEXT_TYPES
+    wanted = tuple(accept) if accept is not None else ANY_SOURCE_TYPES
     return any(content_type.startswith(w) or content_type.endswith(w) for w in wanted)
 
 
@@ -434,5 +566,3 @@ def retry_after_seconds(value: str | None, now: datetime | None = None) -> float
         return float(value)
     when = parse_timestamp(value)
     return None if when is None else max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
-
-

@@ -14,6 +14,15 @@ Nothing here writes anywhere: :class:`SourcePass` carries the documents, the ite
 once they are saved, and the source with its new state, and the caller saves them in that order
 (so a killed process fetches an item again rather than losing it).  An entry edited at the source
 comes back as the same URL with new text, which the pipeline records as a revision.
+
+The source's validators (ETag, Last-Modified) are the promise "everything up to this version is
+in": they are taken from a response only once it parsed and every new item it listed was brought
+in or given up for good.  An item left for the next pass (past ``max_items``, or its page failing
+for now) keeps the old validators, so the next pass gets the whole listing again, not a 304 that
+would hide the item for ever.  A source that moved for good (301, 308) says so in
+:attr:`SourcePass.moved_to`; :func:`follow_moves`, run once the pass is saved, gives it the new URL.
+A pass can be ended after any saved source with :func:`stop_pass`: the sources not saved yet are
+left as they were, still due.
 """
 
 from __future__ import annotations
@@ -27,6 +36,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from itertools import pairwise
+from typing import NoReturn, Protocol
 
 from newsfold.ingest.feeds import FeedEntry, FeedError, looks_like_feed, parse_feed
 from newsfold.ingest.fetch import Fetcher, FetchError, Response
@@ -46,10 +56,20 @@ FULL_CONTENT_CHARS = 600
 SOURCES_AT_ONCE = 8
 
 PAGE_TYPES = ("text/html", "application/xhtml+xml")
-SITEMAP_TYPES = ("text/", "application/xml", "+xml", "application/gzip", "application/x-gzip", "application/octet-stream")
+SITEMAP_TYPES = (
+    "text/",
+    "application/xml",
+    "+xml",
+    "application/gzip",
+    "application/x-gzip",
+    "application/octet-stream",
+)
 
 SeenLookup = Callable[[int, list[str]], Mapping[str, str]]
 """``(source id, urls) → {url: entry hash}`` for the items a source brought in before."""
+
+_TASK_NAME = "newsfold-poll: "
+"""Prefix of the name of every task :func:`poll_all` starts, so :func:`stop_pass` finds them."""
 
 
 @dataclass(slots=True)
@@ -66,6 +86,20 @@ class SourcePass:
     """Items the source listed this pass (new or not)."""
     not_modified: bool = False
     error: str | None = None
+    moved_to: str | None = None
+    """The URL the source moved to for good (a permanent redirect), for :func:`follow_moves`."""
+
+
+@dataclass(slots=True)
+class _Listing:
+    """What the source lists now, and what to keep of the response once all of it is in."""
+
+    items: list[_Item] = field(default_factory=list)
+    etag: str | None = None
+    last_modified: str | None = None
+    moved_to: str | None = None
+    whole: bool = True
+    """False when part of the listing could not be read (a child sitemap): not all of it is in."""
 
 
 @dataclass(slots=True, frozen=True)
@@ -88,7 +122,9 @@ def detect_source(response: Response) -> tuple[SourceKind, str | None]:
     if looks_like_html(body, response.content_type):
         feeds = discover_feeds(body, response.url)
         return SourceKind.PAGE, feeds[0] if feeds else None
-    raise FetchError(response.url, f"neither a feed, a sitemap nor an HTML page ({response.content_type or 'no type'})")
+    raise FetchError(
+        response.url, f"neither a feed, a sitemap nor an HTML page ({response.content_type or 'no type'})"
+    )
 
 
 async def poll_all(
@@ -107,7 +143,58 @@ async def poll_all(
         async with gate:
             return await poll(source, fetcher, seen, now=now, max_items=max_items)
 
-    return [asyncio.create_task(one(source)) for source in sources]
+    return [asyncio.create_task(one(source), name=f"{_TASK_NAME}{source.url}") for source in sources]
+
+
+class PassStopped(Exception):
+    """A pass ended early by :func:`stop_pass`; what was saved before stays saved."""
+
+
+def stop_pass() -> NoReturn:
+    """End the running pass from a caller's per-source hook (``on_source``), after the source just saved.
+
+    The other sources' polls are cancelled: nothing of theirs has been saved (a source's items and
+    state are saved together, after its articles), so they stay due, as they were, and the next
+    pass reads them in full.  Raises :class:`PassStopped`, which leaves the pass.
+    """
+    for task in asyncio.all_tasks():
+        if task.get_name().startswith(_TASK_NAME) and not task.done():
+            task.cancel()
+    raise PassStopped("pass stopped after the source just saved")
+
+
+class SourceRegistry(Protocol):
+    """The part of a store :func:`follow_moves` needs."""
+
+    def source(self, ref: int | str) -> Source | None: ...
+
+    def update_source(self, source: Source) -> None: ...
+
+
+def follow_moves(store: SourceRegistry, passes: Iterable[SourcePass]) -> list[str]:
+    """Give each saved source that moved for good (301, 308) its new URL; a note for each move.
+
+    Run after the passes are saved (the pipeline saves the state, validators included, under the
+    old URL; they belong to the new one).  A move onto a URL that another source already follows
+    is not taken (two sources cannot share a URL): the note says so, and the validators still
+    reach the new URL through the redirect.
+    """
+    notes = []
+    for source_pass in passes:
+        source, target = source_pass.source, source_pass.moved_to
+        if source.id is None or target is None or target == source.url:
+            continue
+        other = store.source(target)
+        if other is not None and other.id != source.id:
+            notes.append(
+                f"source {source.id} ({source.url}) moved permanently to {target}, which is already "
+                f"followed as source {other.id}: left as it is; remove one of them"
+            )
+            continue
+        source.url = target
+        store.update_source(source)
+        notes.append(f"source {source.id} moved permanently to {target}; following it there")
+    return notes
 
 
 async def poll(
@@ -122,17 +209,21 @@ async def poll(
     now = now or datetime.now(UTC)
     result = SourcePass(replace(source, last_fetched=now))
     try:
-        items = await _list_items(result, fetcher)
+        listing = await _list_items(result, fetcher)
     except (FetchError, FeedError, SitemapError) as exc:
         return _failed(result, exc, now)
+    result.moved_to = listing.moved_to
     if result.not_modified:
         result.source = _succeeded(result.source, now, new_items=0, times=[])
         return result
+    items = _once_each(listing.items)
     result.listed = len(items)
     known = seen(source.id, [item.url for item in items]) if source.id is not None else {}
     fresh = [item for item in items if known.get(item.url) != item.entry_hash]
     fresh.sort(key=lambda i: i.published or datetime.min.replace(tzinfo=UTC), reverse=True)
-    fetched = await asyncio.gather(*(_document(result.source, item, fetcher, now) for item in fresh[:max_items]))
+    fetched = await asyncio.gather(
+        *(_document(result.source, item, fetcher, now) for item in fresh[:max_items])
+    )
     for item, (document, remember) in zip(fresh, fetched, strict=False):
         if isinstance(document, RawDocument):
             result.documents.append(document)
@@ -140,6 +231,8 @@ async def poll(
             result.skipped.append(document)
         if remember:
             result.items[item.url] = item.entry_hash
+    if listing.whole and len(result.items) == len(fresh):  # everything new is in: the version is done
+        result.source.etag, result.source.last_modified = listing.etag, listing.last_modified
     result.source = _succeeded(
         result.source, now, new_items=len(result.documents), times=[i.published for i in items if i.published]
     )
@@ -153,29 +246,35 @@ _ACCEPT: dict[SourceKind, tuple[str, ...] | None] = {
 }
 
 
-async def _list_items(result: SourcePass, fetcher: Fetcher) -> list[_Item]:
-    """The items the source lists now: one conditional GET (a 304 lists nothing), then by kind."""
+async def _list_items(result: SourcePass, fetcher: Fetcher) -> _Listing:
+    """The items the source lists now: one conditional GET (a 304 lists nothing), then by kind.
+
+    The response's validators are not the source's yet: :func:`poll` takes them once every new
+    item is in, and never from a body that did not parse.
+    """
     source = result.source
     response = await fetcher.get(
         source.url, accept=_ACCEPT[source.kind], etag=source.etag, last_modified=source.last_modified
     )
     source.last_status = response.status
+    listing = _Listing(etag=response.etag, last_modified=response.last_modified, moved_to=response.moved_to)
     if response.not_modified:
         result.not_modified = True
-        return []
-    source.etag, source.last_modified = response.etag, response.last_modified
+        return listing
     if source.kind is SourceKind.FEED:
         feed = parse_feed(response.body, response.url, response.content_type)
         source.title = source.title or feed.title
         source.site_url = source.site_url or feed.site_url
         result.skipped.extend(Skipped(source.url, f"feed recovered: {w}") for w in feed.warnings)
-        return [_feed_item(entry) for entry in feed.entries if entry.url]
-    if source.kind is SourceKind.PAGE:
-        return [_Item(url, "") for url in discover_article_links(response.body, response.url)]
-    return await _sitemap_items(result, response, fetcher)
+        listing.items = [_feed_item(entry) for entry in feed.entries if entry.url]
+    elif source.kind is SourceKind.PAGE:
+        listing.items = [_Item(url, "") for url in discover_article_links(response.body, response.url)]
+    else:
+        await _sitemap_items(result, response, fetcher, listing)
+    return listing
 
 
-async def _sitemap_items(result: SourcePass, response: Response, fetcher: Fetcher) -> list[_Item]:
+async def _sitemap_items(result: SourcePass, response: Response, fetcher: Fetcher, listing: _Listing) -> None:
     """A sitemap's URLs, and those of the first child sitemaps of an index."""
     sitemap = parse_sitemap(response.body, response.url, fetcher.policy.max_bytes)
     urls = list(sitemap.urls)
@@ -185,7 +284,16 @@ async def _sitemap_items(result: SourcePass, response: Response, fetcher: Fetche
             urls.extend(parse_sitemap(child_response.body, child_response.url, fetcher.policy.max_bytes).urls)
         except (FetchError, SitemapError) as exc:
             result.skipped.append(Skipped(child, f"child sitemap not read: {exc}"))
-    return [_sitemap_item(entry) for entry in urls]
+            listing.whole = False  # the index's validators would hide this child's URLs next pass
+    listing.items = [_sitemap_item(entry) for entry in urls]
+
+
+def _once_each(items: list[_Item]) -> list[_Item]:
+    """The first item listed for each URL: a URL listed twice would otherwise never be all in."""
+    first: dict[str, _Item] = {}
+    for item in items:
+        first.setdefault(item.url, item)
+    return list(first.values())
 
 
 def _feed_item(entry: FeedEntry) -> _Item:
@@ -193,10 +301,18 @@ def _feed_item(entry: FeedEntry) -> _Item:
     when = entry.updated or entry.published
     digest = hashlib.sha256(
         "\x1f".join(
-            [entry.title or "", when.isoformat() if when else "", entry.content_html or entry.summary_html or ""]
+            [
+                entry.title or "",
+                when.isoformat() if when else "",
+                entry.content_html or entry.summary_html or "",
+            ]
         ).encode()
     ).hexdigest()
-    full = entry.content_html if entry.content_html and _text_length(entry.content_html) >= FULL_CONTENT_CHARS else None
+    full = (
+        entry.content_html
+        if entry.content_html and _text_length(entry.content_html) >= FULL_CONTENT_CHARS
+        else None
+    )
     return _Item(entry.url, digest, entry.title, entry.published or entry.updated, full)
 
 
@@ -233,7 +349,9 @@ async def _document(
     return _raw(source, item, response.body, response.url, charset.group(1) if charset else None, now), True
 
 
-def _raw(source: Source, item: _Item, body: bytes, origin: str, encoding: str | None, now: datetime) -> RawDocument:
+def _raw(
+    source: Source, item: _Item, body: bytes, origin: str, encoding: str | None, now: datetime
+) -> RawDocument:
     return RawDocument(
         origin=origin,
         body=body,
