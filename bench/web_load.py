@@ -1,8 +1,10 @@
-"""Load on the reader over loopback: requests/s and latency (p50, p99) of the front page and a story page.
+"""Load on the reader over loopback: requests/s and latency (p50, p99) of the front page and two story pages.
 
 The demo corpus is ingested into a fresh database, ``newsfold serve`` is started on it in its
 own process (one uvicorn worker, as a user runs it), the front page's stories are warmed, and
-then ``--clients`` concurrent clients send ``--requests`` requests to each page.  The baseline is
+then ``--clients`` concurrent clients send ``--requests`` requests to each page: the front page,
+the top story's page, and the page of the story with the most articles (the dearest to render:
+every member in its coverage, every citation).  The baseline is
 a static file (the stylesheet) served by the same process in the same run: the printed ratio says
 how much dearer each page is than the cheapest answer the server can give.
 
@@ -100,14 +102,19 @@ def main() -> None:
         try:
             _wait_until_up(base)
             top = httpx.get(base + "/api/stories", params={"top": True, "limit": 1}, timeout=120).json()
+            every = httpx.get(base + "/api/stories", params={"limit": 500}, timeout=120).json()
+            largest = max(every, key=lambda s: (s["articles"], s["id"]))
             pages = {
                 "static file (baseline)": base + "/static/style.css",
                 "front page": base + "/",
-                "story page": f"{base}/story/{top[0]['id']}",
+                f"top story ({top[0]['articles']} art.)": f"{base}/story/{top[0]['id']}",
+                f"largest story ({largest['articles']} art.)": f"{base}/story/{largest['id']}",
             }
             for page in pages.values():  # warm: syntheses cached, connections made
                 httpx.get(page, timeout=120).raise_for_status()
-            results: dict[str, Any] = {name: _load(page, args.clients, args.requests) for name, page in pages.items()}
+            results: dict[str, Any] = {
+                name: _load(page, args.clients, args.requests) for name, page in pages.items()
+            }
         finally:
             server.terminate()
             server.wait(timeout=30)
@@ -118,10 +125,10 @@ def main() -> None:
         print(json.dumps(results, indent=2))
         return
     print(f"{args.clients} clients, {args.requests} requests per page, loopback, one server process")
-    print(f"{'page':<24} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'× static':>9}")
+    print(f"{'page':<28} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'× static':>9}")
     for name, row in results.items():
         print(
-            f"{name:<24} {row['requests_per_s']:>8.1f} {row['p50_ms']:>8.1f} {row['p99_ms']:>8.1f} "
+            f"{name:<28} {row['requests_per_s']:>8.1f} {row['p50_ms']:>8.1f} {row['p99_ms']:>8.1f} "
             f"{row['cost_vs_static']:>9.2f}"
         )
 

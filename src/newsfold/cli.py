@@ -20,7 +20,7 @@ from newsfold.config import Settings
 from newsfold.copies.lineage import lineage_trees
 from newsfold.export import EXPORT_FORMAT, article_json, iso, source_json, story_json, summary_json
 from newsfold.ingest.fetch import FetchError, FetchPolicy
-from newsfold.ingest.live import SourcePass
+from newsfold.ingest.live import PassStopped, SourcePass, follow_moves, stop_pass
 from newsfold.ingest.opml import OpmlError, OpmlOutline, read_opml, write_opml
 from newsfold.model import (
     Citation,
@@ -551,11 +551,16 @@ def sources_export(ctx: click.Context, output: Path | None) -> None:
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @click.pass_context
 def fetch(ctx: click.Context, allow_networks: tuple[str, ...], every: bool, as_json: bool, quiet: bool) -> None:
-    """One pass over the sources that are due: fetch what is new, fold it into stories."""
+    """One pass over the sources that are due: fetch what is new, fold it into stories.
+
+    A source that moved for good (a permanent redirect) is followed at its new URL from then on.
+    """
     policy = _fetch_policy(allow_networks)
     with _open(ctx) as store:
         due = store.sources() if every else store.due_sources(datetime.now(UTC))
         report = _fetch_pass(Engine(store), due, policy, quiet=quiet or as_json) if due else None
+        for note in follow_moves(store, report.sources if report else []):
+            click.echo(note, err=True)
     if report is None:
         if as_json:
             _echo_json(FetchReport().as_dict())
@@ -608,7 +613,11 @@ def watch(
     """Run passes whenever sources fall due, until stopped (Ctrl-C, SIGTERM) or --passes are done.
 
     Each source has its own interval, adapted to how often it publishes, and backs off when it
-    fails; a pass in progress finishes its current source before the command exits.
+    fails.  Every look at the schedule is a pass, one that finds nothing due too, so ``--passes N``
+    always ends; with no sources at all, ``--passes`` ends at once (without, the watch waits for
+    one to be added).  SIGTERM ends the watch as soon as the source being saved is saved: the
+    pass's other sources are left as they were, still due, and are read in full next time, so
+    nothing is lost (a source's items are remembered only after its articles are saved).
     """
     policy = _fetch_policy(allow_networks)
     stop = {"requested": False}
@@ -616,37 +625,77 @@ def watch(
     def request_stop(*_: object) -> None:
         stop["requested"] = True
 
-    signal.signal(signal.SIGTERM, request_stop)
+    def one_pass(engine: Engine, due: list[Source], saved: list[SourcePass]) -> FetchReport:
+        """A pass that, once SIGTERM has come, ends after the source being saved (PassStopped)."""
+
+        def on_source(source_pass: SourcePass, bar: Any) -> None:
+            saved.append(source_pass)
+            if bar is not None:
+                bar.update(1)
+            if stop["requested"] and len(saved) < len(due):  # after the last one the pass is whole anyway
+                stop_pass()
+
+        if quiet or as_json:
+            return engine.fetch_sources(due, policy, on_source=lambda p: on_source(p, None))
+        label = "fetching sources"
+        with click.progressbar(length=len(due), label=label, file=sys.stderr, show_pos=True) as bar:
+            return engine.fetch_sources(due, policy, on_source=lambda p: on_source(p, bar))
+
+    try:
+        previous = signal.signal(signal.SIGTERM, request_stop)
+        installed = True
+    except ValueError:  # not in the main thread (run from another program): no handler can be set
+        previous, installed = None, False
     done = 0
     try:
         with _open(ctx) as store:
             engine: Engine | None = None  # built once, at the first pass: it reads the whole store
             while not stop["requested"] and (passes is None or done < passes):
                 due = store.due_sources(datetime.now(UTC))
+                followed = store.sources()
+                if not followed:
+                    click.echo("no sources to watch: `newsfold sources add URL` first", err=True)
+                    if passes is not None:
+                        break  # nothing can fall due before the passes are done
+                report = FetchReport()
                 if due:
                     engine = engine or Engine(store)
-                    report = _fetch_pass(engine, due, policy, quiet=quiet or as_json)
-                    done += 1
-                    if as_json:
-                        click.echo(json.dumps(report.as_dict(), ensure_ascii=False))
-                    else:
-                        click.echo(f"[{datetime.now().astimezone():%Y-%m-%d %H:%M:%S}] ", nl=False)
-                        _print_fetch_report(report, False)
+                    saved: list[SourcePass] = []
+                    try:
+                        report = one_pass(engine, due, saved)
+                    except PassStopped:
+                        click.echo(
+                            f"stopped during a pass: {len(saved)} of {len(due)} sources read and saved, "
+                            "the others left as they were (still due)",
+                            err=True,
+                        )
+                        break
+                    finally:
+                        for note in follow_moves(store, saved):
+                            click.echo(note, err=True)
+                done += 1
+                if as_json:
+                    click.echo(json.dumps(report.as_dict(), ensure_ascii=False))
+                elif due:
+                    click.echo(f"[{datetime.now().astimezone():%Y-%m-%d %H:%M:%S}] ", nl=False)
+                    _print_fetch_report(report, False)
+                elif followed:
+                    click.echo(f"[{datetime.now().astimezone():%Y-%m-%d %H:%M:%S}] nothing due")
                 if passes is not None and done >= passes:
                     break
-                followed = store.sources()
-                upcoming = [s.next_due for s in followed if s.next_due is not None]
+                upcoming = [s.next_due for s in store.sources() if s.next_due is not None]
                 wait = max_sleep
                 if upcoming:
                     wait = min(max_sleep, max(1.0, (min(upcoming) - datetime.now(UTC)).total_seconds()))
-                elif not followed:
-                    click.echo("no sources to watch: `newsfold sources add URL` first", err=True)
                 slept = 0.0
                 while slept < wait and not stop["requested"]:
                     time.sleep(min(1.0, wait - slept))
                     slept += 1.0
     except KeyboardInterrupt:
         pass
+    finally:
+        if installed:
+            signal.signal(signal.SIGTERM, previous if previous is not None else signal.SIG_DFL)
     if not as_json:
         click.echo(f"stopped after {done} passes", err=True)
 
@@ -663,24 +712,54 @@ _registration_option = click.option(
 
 
 @cli.command()
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (localhost only by default).")
+@click.option(
+    "--host", default="127.0.0.1", show_default=True, help="Address to listen on (localhost only by default)."
+)
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+@click.option(
+    "--allowed-host",
+    "allowed_hosts",
+    multiple=True,
+    metavar="NAME",
+    help="A Host name to answer to besides localhost and the --host address (repeatable; "
+    "'*.example.org' for a domain): the name a proxy in front forwards. Others get a 400.",
+)
 @_accounts_option
 @_registration_option
 @click.pass_context
-def serve(ctx: click.Context, host: str, port: int, accounts: bool | None, open_registration: bool | None) -> None:
+def serve(
+    ctx: click.Context,
+    host: str,
+    port: int,
+    allowed_hosts: tuple[str, ...],
+    accounts: bool | None,
+    open_registration: bool | None,
+) -> None:
     """Serve the reader: front page, stories, articles, your feed, JSON API (/api, docs at /docs), Atom feeds."""
-    _serve(ctx.obj["db"], host, port, accounts, open_registration)
+    _serve(ctx.obj["db"], host, port, accounts, open_registration, allowed_hosts)
 
 
-def _serve(url: str, host: str, port: int, accounts: bool | None = None, registration: bool | None = None) -> None:
+def _serve(
+    url: str,
+    host: str,
+    port: int,
+    accounts: bool | None = None,
+    registration: bool | None = None,
+    allowed_hosts: tuple[str, ...] = (),
+) -> None:
     import uvicorn
 
     from newsfold.web import create_app
 
-    app = create_app(url, accounts=accounts, open_registration=registration)
+    # the bound address answers too, unless it is every address (then only the names given do)
+    bound = () if host in ("0.0.0.0", "::", "") else (host,)
+    app = create_app(
+        url, accounts=accounts, open_registration=registration, allowed_hosts=(*bound, *allowed_hosts)
+    )
     mode = "accounts" if app.state.gate.accounts else "single-user"
     click.echo(f"newsfold is serving {url} at http://{host}:{port}/ ({mode}; Ctrl-C stops it)", err=True)
+    if not bound and not allowed_hosts:
+        click.echo("listening on every address; answering only to localhost: add --allowed-host", err=True)
     app.state.reader.warm()
     uvicorn.run(app, host=host, port=port, log_level="warning")
 

@@ -90,7 +90,9 @@ def serve(database_url: str, *, warm: bool = True) -> Iterator[str]:
     sock.bind(("127.0.0.1", 0))  # bound here and handed over: no race for the port
     port = sock.getsockname()[1]
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, name=f"uvicorn:{port}", daemon=True)
+    thread = threading.Thread(
+        target=server.run, kwargs={"sockets": [sock]}, name=f"uvicorn:{port}", daemon=True
+    )
     thread.start()
     deadline = time.monotonic() + 30
     while not server.started:
@@ -174,7 +176,9 @@ def demo_page(new_page: Callable[..., Page], demo_server: str) -> Page:
 def screenshots() -> Path:
     """Where screenshots go: ``artifacts/screenshots`` at the repository root, or under
     ``$NEWSFOLD_ARTIFACTS``."""
-    root = Path(os.environ["NEWSFOLD_ARTIFACTS"]) if os.environ.get("NEWSFOLD_ARTIFACTS") else REPO / "artifacts"
+    root = (
+        Path(os.environ["NEWSFOLD_ARTIFACTS"]) if os.environ.get("NEWSFOLD_ARTIFACTS") else REPO / "artifacts"
+    )
     folder = root / "screenshots"
     folder.mkdir(parents=True, exist_ok=True)
     return folder

@@ -92,6 +92,22 @@ def test_search_form_finds_articles_and_their_stories(demo_page: Page) -> None:
     assert all("/article/" in (a.get_attribute("href") or "") for a in articles.all())
     expect(page.locator('ul.results-stories li a[href*="/story/"]').first).to_be_visible()
 
+    lead = story_document(page, widest_story(page)["id"])["account"][0]["text"]
+    in_text = max(re.findall(r"[A-Za-z]{5,}", lead), key=len)  # a word of an article's text, not only a title
+    page.goto(f"/search?q={in_text}")
+    mark = page.locator("ul.results-articles span.snippet mark").first
+    expect(mark).to_be_visible()  # the matched word highlighted, no [brackets]
+    assert mark.inner_text().casefold() == in_text.casefold()
+    assert f"[{in_text.casefold()}]" not in page.locator("ul.results-articles").inner_text().casefold()
+
+    outlet = page.locator("ul.results-articles span.outlet").first.inner_text()
+    page.locator('form.search select[name="source"]').select_option(outlet)  # the outlets present
+    page.locator('form.search button[type="submit"]').click()
+    expect(page.locator("ul.results-articles span.outlet").first).to_have_text(outlet)
+    assert set(page.locator("ul.results-articles span.outlet").all_inner_texts()) == {outlet}
+    feed = page.locator("a.search-feed").get_attribute("href") or ""
+    assert "source=" in feed
+
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["htmx", "no-js"])
 def test_following_an_entity_puts_its_story_in_the_personal_feed(
@@ -154,3 +170,45 @@ def test_scraped_script_and_markup_stay_inert_text_in_the_browser(
     page.wait_for_timeout(200)  # a handler that was going to fire has had its chance
     assert dialogs == []
     assert page.evaluate("document.title") != "owned"
+
+
+def test_citations_fold_copies_and_an_article_leads_back_to_its_story(demo_page: Page) -> None:
+    page = demo_page
+    stories = page.request.get("/api/stories?limit=500").json()
+    story = next(s for s in stories if "Antwerp" in s["title"])
+    page.goto(f"/story/{story['id']}")
+    copies = page.locator("section.account details.copies").first
+    expect(copies).to_be_visible()
+    expect(copies.locator("summary")).to_have_text(re.compile(r"^\+\d+ cop(y|ies)$"))
+    copy_link = copies.locator("a.cite.copy").first
+    expect(copy_link).to_be_hidden()  # folded until asked for
+    copies.locator("summary").click()
+    expect(copy_link).to_be_visible()
+    copy_link.click()
+    expect(page).to_have_url(re.compile(r"/article/[^/]+$"))
+    expect(page.locator("p.relation")).to_contain_text("copy of")
+    page.locator("a.story-link").click()
+    expect(page).to_have_url(re.compile(rf"/story/{story['id']}$"))
+
+
+def test_the_api_docs_render_offline_under_their_policy(demo_page: Page, demo_server: str) -> None:
+    page = demo_page
+    problems: list[str] = []
+    foreign: list[str] = []
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.on(
+        "request",
+        lambda r: foreign.append(r.url) if not r.url.startswith((demo_server, "data:", "blob:")) else None,
+    )
+    page.goto("/docs")
+    operations = page.locator("#swagger-ui .opblock")
+    expect(operations.first).to_be_visible()
+    assert operations.count() >= 10
+    expect(page.locator("#swagger-ui .opblock-summary-path", has_text="/api/search").first).to_be_visible()
+    assert problems == []  # nothing blocked by the policy, nothing failed
+    assert foreign == []
+
+    page.goto("/redoc")
+    expect(page.get_by_role("heading", name="Api Search").first).to_be_visible()
+    # ReDoc's footer asks a CDN for its logo; the policy blocks it (the image hides itself)
+    assert all("cdn.redoc.ly" in url for url in foreign)

@@ -4,34 +4,18 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
-import pytest
 from click.testing import CliRunner
 from fastapi.testclient import TestClient
 
 from newsfold.cli import cli
 from newsfold.pipeline import Engine
 from newsfold.store import open_store
-from newsfold.web import create_app
+from tests.web import reader_app
 
 ATOM = "{http://www.w3.org/2005/Atom}"
-
-
-@pytest.fixture(scope="module")
-def demo_db(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> str:
-    path = tmp_path_factory.mktemp("web") / "demo.db"
-    shutil.copyfile(demo_template, path)
-    return f"sqlite:///{path}"
-
-
-@pytest.fixture(scope="module")
-def client(demo_db: str) -> Iterator[TestClient]:
-    with TestClient(create_app(demo_db)) as test_client:
-        yield test_client
 
 
 def test_front_page_lists_top_stories_with_lead_and_counts(client: TestClient) -> None:
@@ -73,11 +57,13 @@ def test_article_page_offers_the_removed_boilerplate(client: TestClient) -> None
     best = max(top, key=lambda s: (s["outlets"], s["id"]))  # a story whose hits name their outlets
     story = client.get(f"/api/stories/{best['id']}").json()
     with_removed = [
-        m["article_id"] for m in story["members"] if client.get(f"/api/articles/{m['article_id']}").json()["removed"]
+        m["article_id"]
+        for m in story["members"]
+        if client.get(f"/api/articles/{m['article_id']}").json()["removed"]
     ]
     assert with_removed
     page = client.get(f"/article/{with_removed[0]}")
-    assert "<details class=\"removed\">" in page.text
+    assert '<details class="removed">' in page.text
 
 
 def test_missing_things_are_404s(client: TestClient) -> None:
@@ -99,7 +85,9 @@ def test_atom_feeds_parse_and_link_back(client: TestClient) -> None:
 
 def test_openapi_documents_the_api(client: TestClient) -> None:
     paths = client.get("/openapi.json").json()["paths"]
-    assert {"/api/stories", "/api/stories/{story_id}", "/api/articles/{article_id}", "/api/sources"} <= set(paths)
+    assert {"/api/stories", "/api/stories/{story_id}", "/api/articles/{article_id}", "/api/sources"} <= set(
+        paths
+    )
 
 
 PAYLOAD_TITLE = 'Mayor resigns <script>alert("t")</script> <img src=x onerror=alert(1)>'
@@ -121,7 +109,7 @@ def test_scraped_script_and_handlers_render_inert(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'n.db'}"
     with open_store(url) as store:
         Engine(store).ingest_paths([path])
-    with TestClient(create_app(url)) as client:
+    with TestClient(reader_app(url)) as client:
         [story] = client.get("/api/stories").json()
         pages = [client.get("/").text, client.get(f"/story/{story['id']}").text]
         [member] = client.get(f"/api/stories/{story['id']}").json()["members"]

@@ -10,6 +10,10 @@ another site can make a browser send requests to localhost.
 Every form that changes something carries a CSRF token: the session's own for a logged-in
 account, otherwise a random value also set as a cookie (double submit), which a page on
 another origin can neither read nor set.
+
+Failed logins are limited per account name and per client address (:class:`LoginThrottle`):
+each attempt costs the server an scrypt hash of 16 MiB, and a password is only as good as the
+number of guesses it has to survive.
 """
 
 from __future__ import annotations
@@ -19,6 +23,10 @@ import hashlib
 import hmac
 import re
 import secrets
+import threading
+import time
+from collections import OrderedDict, deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -88,6 +96,14 @@ def password_problem(password: str) -> str | None:
     if len(password) > _MAX_PASSWORD:
         return f"A password has at most {_MAX_PASSWORD} characters."
     return None
+
+
+def same_origin_fetch(request: Request) -> bool:
+    """Whether a GET may change what the reader has read: a browser says where a request comes from
+    in ``Sec-Fetch-Site``, and only one typed, bookmarked (``none``) or made by this site's own pages
+    (``same-origin``) may; another site's ``<img src>`` or link may not.  Without the header (a
+    script, an old browser) the request is taken as the reader's own."""
+    return request.headers.get("Sec-Fetch-Site", "none").strip().lower() in ("none", "same-origin")
 
 
 def new_api_token() -> str:
@@ -160,7 +176,9 @@ class Gate:
         if scheme.lower() == "bearer" and token.strip():
             account = self.store.api_token_account(token_hash(token.strip()))
             if account is None:
-                raise HTTPException(401, "unknown or revoked API token", headers={"WWW-Authenticate": "Bearer"})
+                raise HTTPException(
+                    401, "unknown or revoked API token", headers={"WWW-Authenticate": "Bearer"}
+                )
             return account
         if required:
             raise HTTPException(
@@ -176,7 +194,9 @@ class Gate:
         visitor = self.visitor(request)
         given = submitted or request.headers.get(CSRF_HEADER, "")
         if visitor.new_csrf_cookie or not given or not hmac.compare_digest(given, visitor.csrf):
-            raise HTTPException(403, "the form's security token is missing or stale: reload the page and try again")
+            raise HTTPException(
+                403, "the form's security token is missing or stale: reload the page and try again"
+            )
         return visitor
 
     def log_in(self, response: Response, account: Account) -> None:
@@ -205,3 +225,69 @@ class Gate:
         if isinstance(visitor, Visitor) and visitor.new_csrf_cookie:
             response.set_cookie(CSRF_COOKIE, visitor.csrf, httponly=True, samesite="strict", path="/")
         return response
+
+
+LOGIN_FAILURES = 5
+"""Failed logins allowed per account name, and per client address, in :data:`LOGIN_WINDOW`."""
+LOGIN_WINDOW = 15 * 60.0
+"""Seconds a failed login counts against its name and address."""
+_TRACKED_KEYS = 10_000  # names and addresses remembered at most; the oldest are forgotten first
+
+
+class LoginThrottle:
+    """Failed logins per account name and per client address, in memory (one server process).
+
+    After :data:`LOGIN_FAILURES` failures within :data:`LOGIN_WINDOW` seconds, further attempts
+    with that name or from that address are refused *before* any password is hashed, until the
+    oldest failure is out of the window.  A success clears its name's failures, not its address's:
+    logging into one's own account must not reset the count of guesses at someone else's.
+    """
+
+    def __init__(
+        self,
+        failures: int = LOGIN_FAILURES,
+        window: float = LOGIN_WINDOW,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.failures = failures
+        self.window = window
+        self.clock = clock
+        self._lock = threading.Lock()
+        self._seen: OrderedDict[str, deque[float]] = OrderedDict()
+
+    @staticmethod
+    def _keys(name: str, address: str) -> tuple[str, str]:
+        return f"name:{name.casefold()}", f"addr:{address}"
+
+    def retry_after(self, name: str, address: str) -> int:
+        """Seconds until ``name`` may try again from ``address`` (0: now)."""
+        now = self.clock()
+        wait = 0.0
+        with self._lock:
+            for key in self._keys(name, address):
+                times = self._recent(key, now)
+                if len(times) >= self.failures:
+                    wait = max(wait, times[0] + self.window - now)
+        return max(1, int(wait) + 1) if wait > 0 else 0
+
+    def failed(self, name: str, address: str) -> None:
+        """Count a failed login against the name and the address."""
+        now = self.clock()
+        with self._lock:
+            for key in self._keys(name, address):
+                times = self._recent(key, now)
+                times.append(now)
+                self._seen[key] = times
+                self._seen.move_to_end(key)
+            while len(self._seen) > _TRACKED_KEYS:
+                self._seen.popitem(last=False)
+
+    def succeeded(self, name: str) -> None:
+        with self._lock:
+            self._seen.pop(self._keys(name, "")[0], None)
+
+    def _recent(self, key: str, now: float) -> deque[float]:
+        times = self._seen.get(key) or deque()
+        while times and times[0] <= now - self.window:
+            times.popleft()
+        return times

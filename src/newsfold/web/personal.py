@@ -35,7 +35,9 @@ class SinceLastRead:
             "read_at": self.read_at.isoformat(),
             "new_articles": [m["article_id"] for m in self.articles],
             "new_outlets": self.outlets,
-            "new_facts": [{"id": f["id"], "text": f["text"], "citations": f["citations"]} for f in self.facts],
+            "new_facts": [
+                {"id": f["id"], "text": f["text"], "citations": f["citations"]} for f in self.facts
+            ],
             "new_quotes": self.quotes,
             "new_timeline": self.timeline,
         }
