@@ -757,10 +757,11 @@ def _serve(
         url, accounts=accounts, open_registration=registration, allowed_hosts=(*bound, *allowed_hosts)
     )
     mode = "accounts" if app.state.gate.accounts else "single-user"
+    click.echo("folding the front page's stories before the first reader comes…", err=True)
+    app.state.reader.warm()  # before the address is announced: it answers as soon as it is
     click.echo(f"newsfold is serving {url} at http://{host}:{port}/ ({mode}; Ctrl-C stops it)", err=True)
     if not bound and not allowed_hosts:
         click.echo("listening on every address; answering only to localhost: add --allowed-host", err=True)
-    app.state.reader.warm()
     uvicorn.run(app, host=host, port=port, log_level="warning")
 
 
