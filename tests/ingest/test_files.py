@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from newsfold.ingest import iter_input_files, read_path
-from newsfold.ingest.files import parse_timestamp
+from newsfold.ingest.files import parse_timestamp, split_front_matter
 from newsfold.model import DocumentKind, RawDocument, Skipped
 
 
@@ -106,3 +106,29 @@ def test_any_bytes_give_documents_or_reasons(data: bytes, suffix: str) -> None:
         path.write_bytes(data)
         for item in read_path(path, 1_000_000):
             assert isinstance(item, RawDocument | Skipped)
+
+
+def test_a_text_file_s_front_matter_names_its_outlet_and_leaves_the_body(tmp_path: Path) -> None:
+    path = tmp_path / "pasted.txt"
+    path.write_bytes(b"---\nsource: Meridian Wire\ncolour: blue\n---\nHeadline here\n\nThe body.\n")
+    (raw,) = list(read_path(path, 10_000))
+    assert isinstance(raw, RawDocument)
+    assert raw.outlet == "Meridian Wire"
+    assert raw.body == b"Headline here\n\nThe body.\n"  # the block never reaches extraction
+    assert raw.warnings == ["front matter: unknown key 'colour' ignored (known: source, outlet)"]
+
+
+def test_a_rule_that_does_not_close_a_front_matter_block_is_text() -> None:
+    for data in (b"---\nsource: A\nno closing rule", b"Headline\n---\nsource: A\n---\n", b"\n---\n---\n"):
+        assert split_front_matter(data) == (data, None, [])
+    # a block closed only after 20 lines is not front matter either
+    late = b"---\n" + b"x: y\n" * 25 + b"---\nbody"
+    assert split_front_matter(late) == (late, None, [])
+
+
+@given(st.text(alphabet=st.characters(blacklist_categories=["Cs"]), max_size=80), st.binary(max_size=200))
+def test_front_matter_never_loses_the_body(outlet: str, body: bytes) -> None:
+    data = b"---\nsource: " + outlet.replace("\n", " ").encode() + b"\n---\n" + body
+    rest, found, _ = split_front_matter(data)
+    assert rest == body
+    assert found == (outlet.replace("\n", " ").strip() or None)

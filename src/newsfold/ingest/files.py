@@ -92,11 +92,65 @@ def read_path(path: Path, max_bytes: int) -> Iterator[RawDocument | Skipped]:
     fetched = datetime.fromtimestamp(path.stat().st_mtime, tz=UTC)
     suffix = _logical_suffix(path)
     if suffix in TEXT_SUFFIXES:
-        yield RawDocument(origin=origin, body=data, kind=DocumentKind.TEXT, fetched_at=fetched)
+        body, outlet, warnings = split_front_matter(data)
+        yield RawDocument(
+            origin=origin,
+            body=body,
+            kind=DocumentKind.TEXT,
+            outlet=outlet,
+            fetched_at=fetched,
+            warnings=warnings,
+        )
     elif suffix in HTML_SUFFIXES:
         yield RawDocument(origin=origin, body=data, kind=DocumentKind.HTML, fetched_at=fetched)
     else:
         yield from _read_json(origin, data, jsonl=suffix == ".jsonl", fetched=fetched)
+
+
+_FRONT_MATTER_FENCE = b"---"
+_FRONT_MATTER_MAX_LINES = 20
+_OUTLET_KEYS = frozenset({"source", "outlet"})
+
+
+def split_front_matter(data: bytes) -> tuple[bytes, str | None, list[str]]:
+    """A plain-text article's front matter, if it opens with one: ``(body, outlet, warnings)``.
+
+    Text pasted off a page rarely says who published it, and a file name is a poor outlet name.
+    A ``.txt`` file may therefore open with a block of ``key: value`` lines between two ``---``
+    lines, as in Markdown front matter, naming its outlet (``source:`` or ``outlet:``).  The block
+    is taken off the body, so extraction never reads it as the headline.  A file that does not
+    open with ``---``, or whose block is not closed within 20 lines, is left whole (it may be an
+    article that begins with a rule); other keys are ignored with a warning, never an error.
+    """
+    lines = data.split(b"\n", _FRONT_MATTER_MAX_LINES + 1)
+    if lines[0].removeprefix(b"\xef\xbb\xbf").strip() != _FRONT_MATTER_FENCE:
+        return data, None, []
+    closing = next(
+        (
+            n
+            for n, line in enumerate(lines[1 : _FRONT_MATTER_MAX_LINES + 1], start=1)
+            if line.strip() == _FRONT_MATTER_FENCE
+        ),
+        None,
+    )
+    if closing is None:
+        return data, None, []
+    outlet: str | None = None
+    warnings: list[str] = []
+    for raw in lines[1:closing]:
+        line = raw.decode("utf-8", errors="replace").strip()
+        if not line:
+            continue
+        key, colon, value = line.partition(":")
+        key = key.strip().casefold()
+        if not colon or not value.strip():
+            warnings.append(f"front matter: line {line!r} is not 'key: value'; ignored")
+        elif key in _OUTLET_KEYS:
+            outlet = value.strip()
+        else:
+            warnings.append(f"front matter: unknown key {key!r} ignored (known: source, outlet)")
+    body = b"\n".join(lines[closing + 1 :])
+    return body, outlet, warnings
 
 
 class _TooLarge(Exception):
