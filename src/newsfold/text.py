@@ -22,10 +22,15 @@ FUNCTION_WORDS = frozenset(_FUNCTION_WORD_TEXT.split())
 """English function words and reporting verbs: no statement is told apart by them."""
 
 # A sentence ends at . ! ? (plus closing quotes) before a capital or a digit; "U.S.", "Mr." and
-# "Sept. 8" do not end one.
+# "Sept. 8" do not end one, nor does "a.m." or "p.m." before the day or the time zone it goes
+# with ("at 6 a.m. Monday, launching ...", "5 p.m. GMT").
+_TIME_GOES_ON = (
+    r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|Mon|Tue|Tues|Wed|Thu|Thurs|Fri|Sat|Sun|"
+    r"GMT|UTC|BST|CET|CEST|EET|EEST|ET|EST|EDT|CT|CST|CDT|MT|MST|MDT|PT|PST|PDT|AEST|AEDT|JST|IST"
+)
 _SENTENCE_END = re.compile(
     r"(?<!\b[A-Z])(?<!\bMr|\bMs|\bDr|\bSt|\bNo)(?<!\bJan|\bFeb|\bAug|\bSep|\bOct|\bNov|\bDec)(?<!\bSept)"
-    r"([.!?…][\"'”’)]*)\s+(?=[\"'“‘(]?[A-Z0-9])"
+    rf"([.!?…][\"'”’)]*)(?!(?<=\b[ap]\.m\.)\s+(?:{_TIME_GOES_ON})\b)\s+(?=[\"'“‘(]?[A-Z0-9])"
 )
 
 

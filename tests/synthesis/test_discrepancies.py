@@ -76,3 +76,47 @@ def test_a_copy_that_changes_nothing_is_never_a_discrepancy_with_its_original() 
     edited = _article("c2", "Pulse Aggregator", FIRE.format(city="Leeds"), BOSS.format(name="Helen Marsh"))
     folded = synthesize("s3", [first, edited], [CopyLink("c2", "c1", CopyKind.NEAR_DUPLICATE, 0.97)])
     assert folded.discrepancies == ()
+
+
+def _numbers(*articles: Article) -> list[set[str]]:
+    folded = synthesize("n", list(articles))
+    return [{v.value for v in d.variants} for d in folded.discrepancies if d.kind == "number"]
+
+
+def test_numbers_that_count_different_things_are_not_a_discrepancy() -> None:
+    strike = _article(
+        "d1",
+        "Northgate Daily",
+        "Dockers at the port of Vallen began a 72-hour strike on Tuesday, leaving container ships "
+        "waiting at anchor off the harbour.",
+        "The union wants a pay rise of 6% over two years.",
+        "Talks with the employers collapsed on Sunday evening.",
+    )
+    ships = _article(
+        "d2",
+        "Valley Ledger",
+        "Harbour data showed 29 container ships waiting at anchor off Vallen on Tuesday as the strike began.",
+        "Lorry drivers queued for hours outside the gates.",
+        "Ferry passengers were told to expect delays.",
+    )
+    assert _numbers(strike, ships) == []
+
+
+def test_a_hedged_number_close_to_the_exact_one_is_not_a_discrepancy() -> None:
+    exact = _article(
+        "e1",
+        "Northgate Daily",
+        "Brennan Appliances said it was recalling 412,000 kettles sold in Britain because the base can overheat.",
+    )
+    hedged = _article(
+        "e2",
+        "Valley Ledger",
+        "Brennan Appliances is recalling roughly 410,000 kettles sold in Britain because the base can overheat.",
+    )
+    assert _numbers(exact, hedged) == []
+    further = _article(
+        "e3",
+        "Valley Ledger",
+        "Brennan Appliances is recalling about 380,000 kettles sold in Britain because the base can overheat.",
+    )
+    assert _numbers(exact, further) == [{"412000", "380000"}]  # further off than "about" allows

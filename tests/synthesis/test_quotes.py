@@ -143,3 +143,33 @@ def test_a_closing_mark_that_opens_a_quote() -> None:
 )
 def test_a_short_continued_quote_is_kept(text: str) -> None:
     assert _quote(text, "not done").speaker == "Omar Hale"
+
+
+def test_a_name_given_with_called_is_no_quote() -> None:
+    text = 'After the council voted, the families were moved to a shelter called "Harbour House."'
+    assert find_quotes(text) == []
+
+
+def test_called_with_a_subject_of_its_own_still_reports_speech() -> None:
+    text = "Ms Lee pointed to reports that Mayor Tom Hale called the harbour plan “a disgrace” in private."
+    assert _quote(text, "disgrace").speaker == "Tom Hale"
+
+
+def test_a_name_given_with_called_is_a_bare_quote_when_asked_for() -> None:
+    text = 'After the council voted, the families were moved to a shelter called "Harbour House."'
+    [quote] = find_quotes(text, bare=True)
+    assert quote.bare
+    assert quote.speaker is None
+
+
+def test_a_short_name_is_not_made_the_tail_of_a_longer_one() -> None:
+    text = (
+        "The People's Mujahedeen Organisation of Iran held a rally in Paris. "
+        "Iran said the claims were “baseless and absurd.”"
+    )
+    assert _quote(text, "baseless").speaker == "Iran"
+
+
+def test_a_short_name_is_the_longer_name_of_its_kind_it_starts() -> None:
+    text = "Harbourline Bank apologised on Tuesday. Harbourline said the breach was “deeply regrettable.”"
+    assert _quote(text, "regrettable").speaker == "Harbourline Bank"

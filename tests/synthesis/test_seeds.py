@@ -9,6 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from newsfold.cli import cli
+from newsfold.synthesis.timeline import period_start
 from tests.conftest import shared_path
 
 
@@ -68,3 +69,23 @@ def test_entities_name_the_people_places_and_organisations(folded: dict[str, Any
     assert {("Edi Rama", "person"), ("Albania", "place"), ("Tirana", "place")} <= kinds
     rama = next(e for e in folded["entities"] if e["name"] == "Edi Rama")
     assert len(rama["citations"]) >= 3
+
+
+def test_what_several_reports_tell_is_one_fact_one_quote_one_account_sentence(folded: dict[str, Any]) -> None:
+    tensions = [f for f in folded["facts"] if "since 2014" in f["text"]]
+    assert len(tensions) == 1  # Reuters' "accepted some 3,000" and AP's "sheltered some 3,000"
+    assert len({c["article_id"] for c in tensions[0]["citations"]}) == 4
+    assert len(_quote(folded, "terrorist threats and conspiracies")["citations"]) == 4
+    assert not [q for q in folded["quotes"] if q["text"] == "Ashraf 3"]  # a camp's name, not speech
+    wednesday = [s for s in folded["account"] if "Wednesday" in s["text"] and "Rama" in s["text"]]
+    assert len(wednesday) == 1  # ties cut and diplomats told to leave, said once
+
+
+def test_the_timeline_runs_by_when_each_period_starts(folded: dict[str, Any]) -> None:
+    starts = [period_start(e["date"]) for e in folded["timeline"]]
+    assert starts == sorted(starts)
+
+
+def test_no_time_zone_or_language_is_an_entity(folded: dict[str, Any]) -> None:
+    names = {e["name"] for e in folded["entities"]}
+    assert not names & {"GMT", "Farsi", "People Mujahedeen"}

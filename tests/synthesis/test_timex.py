@@ -43,6 +43,33 @@ def test_a_weekday_in_a_future_sentence_is_the_coming_one(sentence: str) -> None
     assert one(sentence).value == "2022-09-12"
 
 
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The mediator has summoned both sides to talks in the capital on Monday.",
+        "A second strike was on the table if Monday's talks failed.",
+        "The carrier diverted two vessels due in Kell on Monday.",
+    ],
+)
+def test_a_weekday_that_is_planned_or_a_condition_is_the_coming_one(sentence: str) -> None:
+    assert one(sentence).value == "2022-09-12"
+
+
+def test_a_coming_weekday_that_is_the_anchor_s_own_day_is_that_day() -> None:
+    assert one("The minister is expected to visit the town on Thursday afternoon.").value == "2022-09-08"
+    assert one("The minister will visit the town next Thursday.").value == "2022-09-15"
+
+
+def test_a_comparison_a_habit_and_a_verb_are_no_date() -> None:
+    assert values("The supplier alerted the bank on Sept. 1, a day later than the date given.") == [
+        ("Sept. 1", "2022-09-01")
+    ]
+    assert values("The ski hill draws thousands of visitors each winter.") == []
+    assert values("The lid can spring open while the water boils.") == []
+    assert values("The bridge reopened in the spring.") == [("spring", "2022-SP")]
+    assert values("The bridge reopened this past spring.") == [("spring", "2022-SP")]
+
+
 def test_the_verb_nearest_the_weekday_decides() -> None:
     sentence = "Farmers said they would appeal the ban, announced Tuesday by the ministry."
     assert values(sentence) == [("Tuesday", "2022-09-06")]

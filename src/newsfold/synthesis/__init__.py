@@ -5,8 +5,8 @@
 (:mod:`.facts`), an extractive account built from the best-supported facts, the quotes with
 their speakers (:mod:`.quotes`), a timeline of dated events (:mod:`.timeline`, dates from
 :mod:`.timex`), the people, organisations and places (:mod:`.entities`) and the discrepancies
-between sources.  Everything is offline and every sentence it prints is a sentence some article
-printed, with its citations.
+between sources (:mod:`.discrepancies`).  Everything is offline and every sentence it prints
+is a sentence some article printed, with its citations.
 
 Photo captions removed from an article's text still count as what the outlet states (RFI
 dates the MEK's arrival in a caption), so they join the facts, never the account.
@@ -14,6 +14,7 @@ dates the MEK's arrival in a caption), so they join the facts, never the account
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date
@@ -28,15 +29,16 @@ from newsfold.model import (
     Quote,
     StorySynthesis,
 )
+from newsfold.synthesis.discrepancies import find_discrepancies, find_name_discrepancies
 from newsfold.synthesis.disjoint import DisjointSet
 from newsfold.synthesis.entities import story_entities
 from newsfold.synthesis.facts import (
+    ANCHOR_MIN_COSINE,
+    COMPARED_WORDINGS,
     FactGroup,
     Sentence,
     cosine,
     fact_id,
-    find_discrepancies,
-    find_name_discrepancies,
     group_facts,
     independent_count,
     to_fact,
@@ -57,8 +59,12 @@ ACCOUNT_SENTENCES = 8
 ACCOUNT_REDUNDANCY = 0.35
 """An account sentence this close (cosine) to one already chosen would say it again."""
 MIN_ACCOUNT_WORDS = 8
+TOLD_ANCHORS = 0.8
+"""A wording whose names and figures are this much (by rarity) in a chosen fact adds nothing new."""
 COVERAGE_BONUS = 1.0
 """What each source not yet cited adds to a fact's weight when the account is chosen."""
+STRONGER_COMPARED = 50
+"""A chosen fact is checked for repeating this many of the weightiest facts at most."""
 
 
 def synthesize(
@@ -88,7 +94,7 @@ def synthesize(
         account=_account(groups, facts, account_sentences),
         facts=tuple(sorted(facts, key=lambda f: -f.sources)),
         quotes=tuple(quotes),
-        timeline=tuple(build_timeline(sentences, anchors, citation_of)),
+        timeline=tuple(build_timeline(sentences, anchors, citation_of, groups)),
         entities=tuple(entities),
         discrepancies=(
             *find_discrepancies(groups, citation_of),
@@ -151,6 +157,20 @@ def _sentences(articles: list[Article]) -> list[Sentence]:
     return sentences
 
 
+@dataclass(slots=True)
+class _Candidate:
+    """A fact that could join the account, with what choosing among them needs."""
+
+    weight: float
+    position: int
+    group: FactGroup
+    fact: Fact
+    wording: Sentence
+    """The sentence the account would print (the fact's representative)."""
+    roots: set[str]
+    """The independent sources carrying it (a copy counts as its original)."""
+
+
 def _account(groups: list[FactGroup], facts: list[Fact], length: int) -> tuple[AccountSentence, ...]:
     """The best-supported, most central facts, none saying another again, in story order.
 
@@ -163,38 +183,77 @@ def _account(groups: list[FactGroup], facts: list[Fact], length: int) -> tuple[A
         for sentence in group.sentences:
             for term, weight in sentence.vector.items():
                 centroid[term] += weight
-    candidates = []
+    candidates: list[_Candidate] = []
     for position, (group, fact) in enumerate(zip(groups, facts, strict=True)):
         body = [s for s in group.sentences if not s.caption]
         if not body or len(fact.text.split()) < MIN_ACCOUNT_WORDS or fact.text.endswith("?"):
             continue
         relevance = sum(cosine(s.vector, centroid) for s in body) / len(body)
-        candidates.append((fact.sources * (0.5 + relevance), position, group, fact))
-    chosen: list[tuple[int, FactGroup, Fact]] = []
+        wording = next(s for s in body if s.text == fact.text and s.article_id == fact.article_id)
+        roots = {x.copy_of or x.article_id for x in fact.citations}
+        candidates.append(_Candidate(fact.sources * (0.5 + relevance), position, group, fact, wording, roots))
+    by_weight = sorted(candidates, key=lambda c: (-c.weight, c.position))
+    chosen: list[_Candidate] = []
     cited: set[str] = set()
     while candidates and len(chosen) < length:
         # a source the account does not cite yet makes a fact worth more: every outlet that
-        # reported should be heard, not only the wire story everyone copied
+        # reported should be heard, not only the wire story everyone copied; but for what it
+        # adds, never for its own telling of a better-supported fact
         best = max(
             candidates,
-            key=lambda c: (
-                c[0] + COVERAGE_BONUS * len({x.copy_of or x.article_id for x in c[3].citations} - cited),
-                -c[1],
-            ),
+            key=lambda c: (c.weight + COVERAGE_BONUS * len(c.roots - cited), -c.position),
         )
+        while True:  # of two tellings of one fact, the one more sources carry is printed
+            rival = next(
+                (
+                    c
+                    for c in by_weight[:STRONGER_COMPARED]
+                    if _support(c) > _support(best) and c in candidates and _repeats(best, c)
+                ),
+                None,
+            )
+            if rival is None:
+                break
+            best = rival
         candidates.remove(best)
-        _, position, group, fact = best
-        if any(
-            cosine(s.vector, o.vector) >= ACCOUNT_REDUNDANCY
-            for _, other, _ in chosen
-            for s in group.sentences[:3]
-            for o in other.sentences[:3]
-        ):
-            continue
-        chosen.append((position, group, fact))
-        cited |= {x.copy_of or x.article_id for x in fact.citations}
-    chosen.sort(key=lambda c: min(s.index for s in c[1].sentences))
-    return tuple(AccountSentence(fact.text, fact_id(group), fact.citations) for _, group, fact in chosen)
+        if any(_repeats(best, other) for other in chosen):
+            continue  # however many sources it would add: the account says each thing once
+        chosen.append(best)
+        cited |= best.roots
+    chosen.sort(key=lambda c: min(s.index for s in c.group.sentences))
+    return tuple(AccountSentence(c.fact.text, fact_id(c.group), c.fact.citations) for c in chosen)
+
+
+def _support(candidate: _Candidate) -> tuple[int, int]:
+    """How widely a fact is carried: independent sources, then articles."""
+    return candidate.fact.sources, len(candidate.fact.citations)
+
+
+def _repeats(a: _Candidate, b: _Candidate) -> bool:
+    """Whether either of two facts' printed wordings says again what the other fact says."""
+    return _restates(a.wording, b.group) or _restates(b.wording, a.group)
+
+
+def _restates(wording: Sentence, other: FactGroup) -> bool:
+    """Whether a fact's wording says again what another fact already says.
+
+    It does when it is close in words to a wording of the other, or when it shares words with
+    one and names no one, no place, day or figure that the other's wordings do not
+    ("Harbourline said on Tuesday that data on about 2.3 million customers had been taken"
+    after "Harbourline Bank ... said on Tuesday that hackers had stolen personal data belonging
+    to about 2.3 million customers ..."): it adds nothing a reader could tell apart.  A shared
+    figure alone is not enough: "they left on Thursday after they were given 24 hours" tells
+    what "he gave them 24 hours to leave" does not.
+    """
+    theirs = other.sentences[:COMPARED_WORDINGS]
+    closeness = [cosine(wording.vector, o.vector) for o in theirs]
+    if max(closeness) >= ACCOUNT_REDUNDANCY:
+        return True
+    anchors = {**wording.names, **{"#" + f: w for f, w in wording.figures.items()}}
+    if not anchors or max(closeness) < ANCHOR_MIN_COSINE:
+        return False
+    told = {t for o in theirs for t in (*o.names, *("#" + f for f in o.figures))}
+    return sum(w for t, w in anchors.items() if t in told) >= TOLD_ANCHORS * sum(anchors.values())
 
 
 @dataclass(slots=True)
@@ -203,6 +262,10 @@ class _QuoteSightings:
 
     text: str
     sentence: str
+    words: str
+    """The quote's words, lower case, single-spaced, without punctuation: how quotes compare."""
+    attributed: bool = False
+    """Some article attributes it (a cue, a speaker, or a whole sentence)."""
     speakers: list[str] = field(default_factory=list)
     cues: list[str] = field(default_factory=list)
     citations: dict[str, Citation] = field(default_factory=dict)
@@ -212,39 +275,65 @@ def _quotes(articles: list[Article], docs: list[Doc], citation_of: dict[str, Cit
     """Quotes of all articles, the same words from several outlets merged into one with all citations.
 
     The speaker is the one most outlets name (a wire copy that drops "Rama said" does not
-    make the quote anonymous).
+    make the quote anonymous), at a tie the fuller name, then the first given; the cue is the
+    one most outlets give, the first at a tie.  Quoted words that
+    an article does not attribute count as that quote when another outlet's attributed quote
+    holds them (or they hold it), so the quote cites every outlet that prints it; otherwise
+    they are no quote.
     """
     merged: dict[str, _QuoteSightings] = {}
     for article, doc in zip(articles, docs, strict=True):
-        for mention in find_quotes(doc.text, doc):
-            key = " ".join(mention.text.casefold().split()).strip(".,;:!? ")
-            seen = merged.setdefault(key, _QuoteSightings(mention.text.strip(), mention.sentence.strip()))
+        for mention in find_quotes(doc.text, doc, bare=True):
+            words = _quote_words(mention.text)
+            if not words:
+                continue
+            seen = merged.setdefault(
+                words, _QuoteSightings(mention.text.strip(), mention.sentence.strip(), words)
+            )
+            seen.attributed = seen.attributed or not mention.bare
             if mention.speaker:
                 seen.speakers.append(mention.speaker)
             if mention.cue:
                 seen.cues.append(mention.cue)
-            seen.citations[article.id] = citation_of[article.id]
+            seen.citations.setdefault(article.id, citation_of[article.id])
+    attributed = [seen for seen in merged.values() if seen.attributed]
+    for seen in merged.values():
+        if not seen.attributed:
+            holder = next(
+                (a for a in attributed if _holds(a.words, seen.words) or _holds(seen.words, a.words)), None
+            )
+            if holder is not None:
+                for article_id, citation in seen.citations.items():
+                    holder.citations.setdefault(article_id, citation)
     quotes = [
         Quote(
             seen.text,
-            max(set(seen.speakers), key=lambda s: (seen.speakers.count(s), len(s)))
+            max(dict.fromkeys(seen.speakers), key=lambda s: (seen.speakers.count(s), len(s)))
             if seen.speakers
             else None,
-            max(set(seen.cues), key=seen.cues.count) if seen.cues else None,
+            max(dict.fromkeys(seen.cues), key=seen.cues.count) if seen.cues else None,
             tuple(seen.citations.values()),
             seen.sentence,
         )
-        for seen in merged.values()
+        for seen in attributed
     ]
     # a quote printed whole by one outlet and in part by another has one speaker
-    attributed = [q for q in quotes if q.speaker]
+    spoken = [(q, _quote_words(q.text)) for q in quotes if q.speaker]
     for index, quote in enumerate(quotes):
         if quote.speaker is None:
-            folded_text = quote.text.casefold()
-            for other in attributed:
-                other_text = other.text.casefold()
-                if folded_text in other_text or other_text in folded_text:
+            words = _quote_words(quote.text)
+            for other, other_words in spoken:
+                if _holds(other_words, words) or _holds(words, other_words):
                     quotes[index] = replace(quote, speaker=other.speaker, cue=quote.cue or other.cue)
                     break
     quotes.sort(key=lambda q: -len(q.citations))
     return quotes
+
+
+def _quote_words(text: str) -> str:
+    return " ".join(re.findall(r"\w+", text.casefold()))
+
+
+def _holds(longer: str, shorter: str) -> bool:
+    """Whether the words ``shorter`` stand, whole, among the words ``longer``."""
+    return f" {shorter} " in f" {longer} "

@@ -6,12 +6,8 @@ shares, like "Albania" in a story about Albania, say little about which statemen
 sentence joins the fact it matches best above :data:`FACT_SIMILARITY`, else starts a new one;
 an article contributes one sentence per fact.  Verbatim copies, edited copies and paraphrases
 land in one fact; an independent report of the same statement does too, which is what lets a
-reader see that three outlets, not one, say it.
-
-Discrepancies are read off facts and near-facts: two statements about the same thing (they
-share the story's rare words) that give different years or numbers, carried by different
-sources; or two wordings of one fact that put a different person, organisation or place in
-the same statement.  Wording alone never makes a discrepancy.
+reader see that three outlets, not one, say it.  Where they disagree is
+:mod:`.discrepancies`.
 """
 
 from __future__ import annotations
@@ -20,24 +16,36 @@ import hashlib
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from difflib import SequenceMatcher
 
-from newsfold.model import Citation, Discrepancy, EntityMentions, Fact, Variant
+from newsfold.model import Citation, Fact
 from newsfold.text import FUNCTION_WORDS, fold_plural
 
 FACT_SIMILARITY = 0.5
 """Cosine above which two sentences state the same fact (paraphrases of wire copy reach 0.6-0.9)."""
-RELATED_SIMILARITY = 0.2
-"""Cosine above which two statements are about the same thing, for discrepancies."""
-MIN_SHARED_RARE_WORDS = 2
 COMPARED_WORDINGS = 8
 """A sentence is compared with a fact's first wordings only: a wire fact carried by 500 copies
 has few distinct wordings, and comparing with all of them made grouping quadratic."""
 _WORD = re.compile(r"[^\W\d_][\w'’-]*[^\W_]|[^\W\d_]")
-_YEAR = re.compile(r"(?<![\d,.$])\b(1[89]\d\d|20\d\d)\b(?!,\d|\.\d)")
-_NUMBER = re.compile(r"(?<![\w.,])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?![\w,]|\.\d)")
+NUMBER = re.compile(r"(?<![\w.,])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?!\w|[,.]\d)")
+_ALNUM = re.compile(r"\w")
+_NAMED_NUMBER = re.compile(r"\b([A-Z][\w'’-]*)\s+$")
+"""A number right after a capitalised word is part of a name ("Highway 9", "Ashraf 3"), not a figure,
+unless the word is a month ("July 15") or a word that opens a sentence ("Around 3,100", "In 2018")."""
+_NOT_NAME_TEXT = """
+    around roughly nearly almost some over under just only about more less fewer up between
+    january february march april may june july august september october november december
+    jan feb mar apr jun jul aug sep sept oct nov dec
+"""
+_NOT_NAMES = FUNCTION_WORDS | frozenset(_NOT_NAME_TEXT.split())
+FIGURE_BOOST = 0.3
+"""What two sentences giving the same figures add to their cosine: "since 2014 ... some 3,000"
+told in other words is still one statement, and no two statements share figures by chance."""
+NAME_BOOST = 0.1
+"""What two sentences naming the same people, places and dates add to their cosine."""
+ANCHOR_MIN_COSINE = 0.2
+"""Shared names and figures count only between sentences whose words already agree this much:
+a year or a name alone ("in 2018 ...", "Rama said ...") says what a sentence is about, not what it says."""
 
 
 @dataclass(slots=True)
@@ -50,6 +58,10 @@ class Sentence:
     caption: bool = False
     terms: Counter[str] = field(default_factory=Counter)
     vector: dict[str, float] = field(default_factory=dict)
+    figures: dict[str, float] = field(default_factory=dict)
+    """The sentence's numbers, each weighted by its rarity in the story."""
+    names: dict[str, float] = field(default_factory=dict)
+    """Its capitalised words past the first (names, places, weekdays), weighted the same way."""
 
 
 def content_terms(text: str) -> Counter[str]:
@@ -57,19 +69,75 @@ def content_terms(text: str) -> Counter[str]:
     return Counter(fold_plural(w) for w in words if len(w) > 2 and w not in FUNCTION_WORDS)
 
 
+def figures_and_names(text: str) -> tuple[set[str], set[str]]:
+    """The numbers of ``text`` ("3,000" as "3000") and its capitalised words but the first."""
+    figures = {
+        m.group(1).replace(",", "") for m in NUMBER.finditer(text) if not is_named_number(text, m.start())
+    }
+    words = list(_WORD.finditer(text))
+    if words and not _ALNUM.search(text, 0, words[0].start()):
+        words = words[1:]  # the first word is capitalised whatever it is
+    names = {
+        m.group().casefold().replace("’", "'").removesuffix("'s")
+        for m in words
+        if m.group()[0].isupper() and m.group().casefold() not in FUNCTION_WORDS
+    }
+    return figures, names
+
+
+def is_named_number(text: str, start: int) -> bool:
+    """Whether the number at ``start`` is part of a name ("Highway 9", "Ashraf 3")."""
+    name = _NAMED_NUMBER.search(text, 0, start)
+    return name is not None and name[1].casefold() not in _NOT_NAMES
+
+
 def weigh(sentences: list[Sentence]) -> None:
-    """Fill each sentence's vector: sublinear TF × IDF over this story's sentences, L2-normalised."""
+    """Fill each sentence's vector: sublinear TF × IDF over this story's sentences, L2-normalised;
+    and its figures and names, each with its IDF."""
     df: Counter[str] = Counter()
+    anchor_df: Counter[str] = Counter()
+    found: list[tuple[set[str], set[str]]] = []
     for sentence in sentences:
         sentence.terms = content_terms(sentence.text)
         df.update(sentence.terms.keys())
+        figures, names = figures_and_names(sentence.text)
+        found.append((figures, names))
+        anchor_df.update("#" + f for f in figures)
+        anchor_df.update(names)
     total = len(sentences) or 1
-    for sentence in sentences:
-        weights = {
-            t: (1 + math.log(c)) * math.log((total + 1) / (df[t] + 0.5)) for t, c in sentence.terms.items()
-        }
+
+    def idf(count: int) -> float:
+        return math.log((total + 1) / (count + 0.5))
+
+    for sentence, (figures, names) in zip(sentences, found, strict=True):
+        weights = {t: (1 + math.log(c)) * idf(df[t]) for t, c in sentence.terms.items()}
         norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
         sentence.vector = {t: w / norm for t, w in weights.items() if w > 0}
+        sentence.figures = {f: w for f in figures if (w := idf(anchor_df["#" + f])) > 0}
+        sentence.names = {n: w for n in names if (w := idf(anchor_df[n])) > 0}
+
+
+def agreement(a: dict[str, float], b: dict[str, float]) -> float:
+    """The weight two sides share over the weight of both (0 when either is empty): a figure
+    one side gives and the other does not counts against, as "9,000 hectares, up from 6,200"
+    is another statement than "6,200 hectares"."""
+    if not a or not b:
+        return 0.0
+    shared = sum(w for t, w in a.items() if t in b)
+    return shared / (sum(a.values()) + sum(b.values()) - shared)
+
+
+def similarity(a: Sentence, b: Sentence) -> float:
+    """Cosine of the words, raised when the two sentences also give the same figures and names.
+
+    Independent reports of one statement keep its figures and names and change its words
+    ("tense since 2014, when Albania sheltered some 3,000" / "tense relations since 2014, when
+    Albania accepted some 3,000"); different statements about one thing share the names only.
+    """
+    score = cosine(a.vector, b.vector)
+    if score < ANCHOR_MIN_COSINE:
+        return score
+    return score + FIGURE_BOOST * agreement(a.figures, b.figures) + NAME_BOOST * agreement(a.names, b.names)
 
 
 def cosine(a: dict[str, float], b: dict[str, float]) -> float:
@@ -95,29 +163,63 @@ class FactGroup:
 
 
 def group_facts(sentences: list[Sentence]) -> list[FactGroup]:
-    """Sentences grouped into facts, in order of first appearance (sentences must be weighed)."""
+    """Sentences grouped into facts, in order of first appearance (sentences must be weighed).
+
+    Each sentence joins the fact it is most similar to (:func:`similarity`), or starts one; an
+    article says a thing once, so a sentence it repeats word for word (a caption printed twice)
+    is left out.  Then a second look: a fact still of one sentence moves to the fact it is most
+    similar to, as the fact that fits it may have been started only after it was read (a
+    rewrite's sentence that is closest to a wire sentence read later).
+    """
     groups: list[FactGroup] = []
-    postings: dict[str, list[int]] = defaultdict(list)
+    postings: dict[str, set[int]] = defaultdict(set)
+    said: set[tuple[str, str]] = set()
     for sentence in sentences:
         if not sentence.vector:
             continue
-        candidates = {g for t in sentence.vector for g in postings.get(t, ())}
-        best, best_score = None, FACT_SIMILARITY
-        for index in candidates:
-            group = groups[index]
-            if sentence.article_id in group.articles:
-                continue
-            score = max(cosine(sentence.vector, s.vector) for s in group.sentences[:COMPARED_WORDINGS])
-            if score >= best_score:
-                best, best_score = index, score
+        wording = (sentence.article_id, normalise_wording(sentence.text))
+        if wording in said:
+            continue  # a caption printed twice, a pull quote: the article says it once
+        said.add(wording)
+        best = _best_group(sentence, groups, postings)
         if best is None:
             best = len(groups)
             groups.append(FactGroup([], {}))
         groups[best].add(sentence)
         for term in sentence.vector:
-            if not postings[term] or postings[term][-1] != best:
-                postings[term].append(best)
-    return groups
+            postings[term].add(best)
+    for index, group in enumerate(groups):
+        if len(group.sentences) != 1:
+            continue
+        (sentence,) = group.sentences
+        best = _best_group(sentence, groups, postings, leaving=index)
+        if best is not None:
+            groups[best].add(sentence)
+            group.sentences.clear()
+            for term in sentence.vector:
+                postings[term].add(best)
+    return [group for group in groups if group.sentences]
+
+
+def _best_group(
+    sentence: Sentence, groups: list[FactGroup], postings: dict[str, set[int]], leaving: int | None = None
+) -> int | None:
+    """The fact ``sentence`` states, if any: the most similar one above :data:`FACT_SIMILARITY`
+    without a sentence of its article (``leaving`` is the fact it is in, not a candidate)."""
+    best, best_score = None, FACT_SIMILARITY
+    for index in sorted({g for t in sentence.vector for g in postings.get(t, ())}):
+        group = groups[index]
+        if index == leaving or not group.sentences or sentence.article_id in group.articles:
+            continue
+        score = max(similarity(sentence, s) for s in group.sentences[:COMPARED_WORDINGS])
+        if score > best_score or (best is None and score >= best_score):
+            best, best_score = index, score
+    return best
+
+
+def normalise_wording(text: str) -> str:
+    """A sentence as compared for being the same words: case, spacing and punctuation aside."""
+    return " ".join(re.findall(r"\w+", text.casefold()))
 
 
 def fact_id(group: FactGroup) -> str:
@@ -146,245 +248,3 @@ def to_fact(group: FactGroup, citation_of: dict[str, Citation]) -> Fact:
 def independent_count(citations: tuple[Citation, ...] | list[Citation]) -> int:
     """Sources that reported on their own: a copy counts once with its original."""
     return len({c.copy_of or c.article_id for c in citations})
-
-
-def find_discrepancies(groups: list[FactGroup], citation_of: dict[str, Citation]) -> list[Discrepancy]:
-    """Statements about the same thing that differ in a year or a number, across sources.
-
-    Only pairs that could qualify are compared: statements of one fact, or statements sharing a
-    word rare in the story (a pair needs :data:`MIN_SHARED_RARE_WORDS` of them), so the cost
-    follows how many statements talk about the same thing, not the square of the story's size.
-    """
-    found: list[Discrepancy] = []
-    rare = _rare_terms(groups)
-    group_of = {id(s): group for group in groups for s in group.sentences}
-    for kind, pattern in (("date", _YEAR), ("number", _NUMBER)):
-        values = {id(s): _values(pattern, s.text, kind) for group in groups for s in group.sentences}
-        single = [s for group in groups for s in group.sentences if len(values[id(s)]) == 1]
-        order = {id(s): i for i, s in enumerate(single)}
-        by_rare_term: dict[str, list[Sentence]] = defaultdict(list)
-        for sentence in single:
-            for term in sentence.vector.keys() & rare:
-                by_rare_term[term].append(sentence)
-        variants_of: dict[str, dict[str, list[Sentence]]] = {}
-        for a in single:
-            group_a = group_of[id(a)]
-            candidates = {id(b): b for b in group_a.sentences if id(b) in order}
-            for term in a.vector.keys() & rare:
-                candidates.update((id(b), b) for b in by_rare_term[term])
-            (value_a,) = values[id(a)]
-            for b in candidates.values():
-                if order[id(b)] <= order[id(a)] or _root(a, citation_of) == _root(b, citation_of):
-                    continue
-                (value_b,) = values[id(b)]
-                if value_a == value_b or not _comparable(kind, value_a, value_b):
-                    continue
-                group_b = group_of[id(b)]
-                if group_a is not group_b and (
-                    cosine(a.vector, b.vector) < RELATED_SIMILARITY
-                    or len(a.vector.keys() & b.vector.keys() & rare) < MIN_SHARED_RARE_WORDS
-                ):
-                    continue
-                larger = group_a if len(group_a.sentences) >= len(group_b.sentences) else group_b
-                _hold(variants_of.setdefault(fact_id(larger), {}), (a, value_a), (b, value_b))
-        found.extend(
-            _discrepancy(
-                kind,
-                fid,
-                variants,
-                lambda value, holders: _stating_the_same(holders, groups, value, values),  # noqa: B023
-                citation_of,
-            )
-            for fid, variants in variants_of.items()
-        )
-    return found
-
-
-def _hold(variants: dict[str, list[Sentence]], *sightings: tuple[Sentence, str]) -> None:
-    """Record each sentence as a holder of its value (once)."""
-    for sentence, value in sightings:
-        holders = variants.setdefault(value, [])
-        if sentence not in holders:
-            holders.append(sentence)
-
-
-def _discrepancy(
-    kind: str,
-    fid: str,
-    variants: dict[str, list[Sentence]],
-    carriers: Callable[[str, list[Sentence]], Iterable[Sentence]],
-    citation_of: dict[str, Citation],
-) -> Discrepancy:
-    """The discrepancy: each value with its first holder's wording and every article carrying it
-    (``carriers`` says which sentences carry a value, given the ones found holding it)."""
-    return Discrepancy(
-        kind,
-        fid,
-        tuple(
-            Variant(
-                value,
-                holders[0].text,
-                tuple(dict.fromkeys(citation_of[s.article_id] for s in carriers(value, holders))),
-            )
-            for value, holders in sorted(variants.items())
-        ),
-    )
-
-
-def _stating_the_same(
-    holders: list[Sentence], groups: list[FactGroup], value: str, values: dict[int, set[str]]
-) -> list[Sentence]:
-    """The holders of a value and every other sentence that states the same thing with it
-    (in a holder's fact, or in a fact with a sentence related to a holder)."""
-    out = list(holders)
-    for group in groups:
-        stating = [s for s in group.sentences if value in values[id(s)]]
-        if any(h in group.sentences for h in holders) or any(
-            cosine(s.vector, h.vector) >= RELATED_SIMILARITY for s in stating for h in holders
-        ):
-            out.extend(s for s in stating if s not in out)
-    return out
-
-
-def _values(pattern: re.Pattern[str], text: str, kind: str) -> set[str]:
-    values = {m.group(1).replace(",", "") for m in pattern.finditer(text)}
-    if kind == "number":
-        values -= {m.group(1) for m in _YEAR.finditer(text)}
-        values = {v for v in values if v not in ("1", "2", "3", "4", "5", "6", "7", "8", "9", "10")}
-    return values
-
-
-def _comparable(kind: str, a: str, b: str) -> bool:
-    """Years a few apart, or numbers of one order of magnitude: the same quantity told differently."""
-    x, y = float(a), float(b)
-    if kind == "date":
-        return abs(x - y) <= 5
-    return x > 0 and y > 0 and max(x, y) / min(x, y) <= 3
-
-
-def _root(sentence: Sentence, citation_of: dict[str, Citation]) -> str:
-    citation = citation_of[sentence.article_id]
-    return citation.copy_of or citation.article_id
-
-
-def _rare_terms(groups: list[FactGroup]) -> set[str]:
-    """Words in at most a tenth of the story's sentences (or three): they name what a statement is about."""
-    df: Counter[str] = Counter()
-    total = 0
-    for group in groups:
-        for sentence in group.sentences:
-            df.update(sentence.vector.keys())
-            total += 1
-    limit = max(3, total // 10)
-    return {t for t, c in df.items() if c <= limit}
-
-
-NAME_KINDS = {"person": "name", "organisation": "name", "place": "place"}
-"""Entity kinds whose disagreement is a discrepancy, and the discrepancy kind each makes."""
-
-
-def find_name_discrepancies(
-    groups: list[FactGroup], citation_of: dict[str, Citation], entities: list[EntityMentions]
-) -> list[Discrepancy]:
-    """Wordings of one fact that put a different person, organisation or place in the same slot.
-
-    "A fire in Leeds on Monday" against "a fire in Sheffield on Monday": the two wordings are one
-    fact, differ by exactly one name of a kind, and the names stand between the same words.
-    Not a disagreement: a wording that leaves a name out; names sharing a word or spelt alike
-    ("Mark Heller", "Mark Jay Heller"; "Calif", "California"); and a name whose article names
-    the other one elsewhere ("Tehran said" in a report about Iran says "Iran said").
-    """
-    surfaces = {alias: e for e in entities if e.kind in NAME_KINDS for alias in (e.name, *e.aliases)}
-    if not surfaces:
-        return []
-    pattern = re.compile(
-        r"(?<!\w)(" + "|".join(re.escape(s) for s in sorted(surfaces, key=len, reverse=True)) + r")(?!\w)"
-    )
-    found_in: dict[int, dict[str, dict[str, tuple[int, int]]]] = {}
-    in_article: dict[str, set[str]] = defaultdict(set)
-    for group in groups:
-        for sentence in group.sentences:
-            by_kind: dict[str, dict[str, tuple[int, int]]] = defaultdict(dict)
-            for match in pattern.finditer(sentence.text):
-                entity = surfaces[match.group(1)]
-                by_kind[entity.kind].setdefault(entity.name, match.span())
-                in_article[sentence.article_id].add(entity.name)
-            found_in[id(sentence)] = by_kind
-    found: list[Discrepancy] = []
-    for group in groups:
-        if len({_root(s, citation_of) for s in group.sentences}) < 2:
-            continue
-        for kind, discrepancy_kind in NAME_KINDS.items():
-            variants: dict[str, list[Sentence]] = {}
-            signatures = {id(s): frozenset(found_in[id(s)].get(kind, ())) for s in group.sentences}
-            for a, b in _distinct_pairs(group.sentences, signatures, lambda s: _root(s, citation_of)):
-                names_a, names_b = found_in[id(a)].get(kind, {}), found_in[id(b)].get(kind, {})
-                only_a, only_b = names_a.keys() - names_b.keys(), names_b.keys() - names_a.keys()
-                if len(only_a) != 1 or len(only_b) != 1:
-                    continue
-                (x,), (y,) = only_a, only_b
-                if (
-                    _root(a, citation_of) == _root(b, citation_of)
-                    or y in in_article[a.article_id]
-                    or x in in_article[b.article_id]
-                    or _spelt_alike(x, y)
-                    or not _same_slot(a.text, names_a[x], b.text, names_b[y])
-                ):
-                    continue
-                _hold(variants, (a, x), (b, y))
-            if variants:
-                found.append(
-                    _discrepancy(
-                        discrepancy_kind,
-                        fact_id(group),
-                        variants,
-                        lambda value, _holders: (
-                            s for s in group.sentences if value in found_in[id(s)].get(kind, {})  # noqa: B023
-                        ),
-                        citation_of,
-                    )
-                )
-    return found
-
-
-def _distinct_pairs(
-    sentences: list[Sentence], signatures: dict[int, frozenset[str]], root: Callable[[Sentence], str]
-) -> Iterator[tuple[Sentence, Sentence]]:
-    """Pairs of sentences with different, non-empty signatures, one sentence per signature and
-    source: a wire fact carried by 500 copies in two wordings costs one comparison, not 125,000."""
-    first_of: dict[frozenset[str], dict[str, Sentence]] = defaultdict(dict)
-    for sentence in sentences:
-        if signatures[id(sentence)]:
-            first_of[signatures[id(sentence)]].setdefault(root(sentence), sentence)
-    keys = list(first_of)
-    for i, key_a in enumerate(keys):
-        for key_b in keys[i + 1 :]:
-            for a in first_of[key_a].values():
-                for b in first_of[key_b].values():
-                    yield a, b
-
-
-_TOKEN = re.compile(r"\w+|[^\w\s]")
-
-
-def _same_slot(text_a: str, span_a: tuple[int, int], text_b: str, span_b: tuple[int, int]) -> bool:
-    """The two names stand between the same words: two of the two words either side agree,
-    one of them a next-door word."""
-    left_a = _TOKEN.findall(text_a[: span_a[0]].casefold())[-2:][::-1]
-    left_b = _TOKEN.findall(text_b[: span_b[0]].casefold())[-2:][::-1]
-    right_a = _TOKEN.findall(text_a[span_a[1] :].casefold())[:2]
-    right_b = _TOKEN.findall(text_b[span_b[1] :].casefold())[:2]
-    same = [x == y for side_a, side_b in ((left_a, left_b), (right_a, right_b)) for x, y in zip(side_a, side_b, strict=False)]
-    next_door = (bool(left_a) and left_a[:1] == left_b[:1]) or (bool(right_a) and right_a[:1] == right_b[:1])
-    return next_door and sum(same) >= 2
-
-
-def _spelt_alike(x: str, y: str) -> bool:
-    """Two ways of writing one name: a shared word, a word that abbreviates another, or close spelling."""
-    words_x = {w.casefold() for w in re.findall(r"\w+", x)}
-    words_y = {w.casefold() for w in re.findall(r"\w+", y)}
-    if words_x & words_y:
-        return True
-    if any(len(s) >= 3 and (long.startswith(s) or s.startswith(long)) for s in words_x for long in words_y):
-        return True
-    return SequenceMatcher(None, x.casefold(), y.casefold()).ratio() >= 0.8

@@ -31,12 +31,7 @@ comes from the forms news uses for it:
   go on so ("A statement by Doe said ... “...”"): a spokesperson's statement often gives the
   words of those it speaks for, so the next quote is left to its own sentence.
 
-The speaker is then resolved within the text: a surname to the fullest name ending with it
-("Rama" → "Edi Rama"; the most used one, so a headline read as one name does not win), "he"/"she"
-to the last person who is a subject in the last two sentences, else the last person named,
-"it"/"they" to the subject of the
-sentence or the last body named, "who" to the noun it describes, and a noun phrase ("the
-ministry", "the group") to the last name carrying its head noun ("the Iranian Foreign Ministry").
+The speaker is then resolved within the text (:mod:`.speakers`).
 """
 
 from __future__ import annotations
@@ -49,6 +44,15 @@ from typing import TYPE_CHECKING
 
 from newsfold.synthesis.entities import clean_name
 from newsfold.synthesis.language import MAX_CHARS, english
+from newsfold.synthesis.speakers import (
+    DOCUMENT_NOUNS,
+    SUBJECT,
+    Names,
+    fullest,
+    mention_span,
+    names_of,
+    resolve,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -99,17 +103,16 @@ _DASH_SOURCE = re.compile(
 )
 """A name after a dash right after a quote ("“...” — Jane Doe"): up to five capitalised words."""
 _NOT_SPEECH_PARTICLES = frozenset(["off", "up", "back", "in", "apart", "down"])
+_NAMING_VERBS = frozenset(
+    ["called", "dubbed", "named", "labelled", "labeled", "branded", "termed", "titled", "nicknamed"]
+)
+"""Verbs that, modifying a noun, give its name: "a camp called “Ashraf 3”" quotes no one."""
 _ALNUM = re.compile(r"\w")
 _NEXT_SENTENCE_REACH = 6
 """How far into the next sentence a cue may stand ("“...?” asked Senator Jane Doe of Ohio")."""
 _NOT_SPEAKERS = frozenset(["DATE", "TIME", "CARDINAL", "ORDINAL", "PERCENT", "MONEY", "QUANTITY"])
 """Entity kinds the parser sometimes makes the subject of "said" ("Smith said Monday")."""
-_SUBJECT = ("nsubj", "nsubjpass", "csubj")
-_DOCUMENT_NOUNS = frozenset(["statement", "website", "site", "report", "press", "release", "letter", "post"])
-"""A document "says" things for its author: its speaker is who wrote it (by whom, or whose)."""
-_PRONOUN_KIND = {"he": "PERSON", "she": "PERSON", "i": "PERSON", "it": "BODY", "they": "BODY", "we": "BODY"}
 _RELATIVE = frozenset(["who", "which", "that"])
-_BODY_LABELS = frozenset(["ORG", "GPE", "NORP", "FAC"])
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,14 +128,9 @@ class QuoteMention:
     cue: str | None
     sentence: str = ""
     """The sentence the quote stands in, as the parse split it."""
-
-
-@dataclass(frozen=True, slots=True)
-class _Names:
-    """The text's names (people, bodies, places) and how often each is used, as a clean name."""
-
-    spans: list[Span]
-    counts: Counter[str]
+    bare: bool = False
+    """Nothing in its text attributes it (no cue, no speaker, not a whole sentence): a quoted
+    phrase that only another outlet's attribution makes a quote (``find_quotes(bare=True)``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,12 +143,15 @@ class _Attribution:
     sentence: int
 
 
-def find_quotes(text: str, doc: Doc | None = None) -> list[QuoteMention]:
+def find_quotes(text: str, doc: Doc | None = None, *, bare: bool = False) -> list[QuoteMention]:
     """Every attributed quote in ``text``, in order, with its speaker resolved where the text allows.
 
     ``doc`` is ``text`` already parsed by :func:`~newsfold.synthesis.language.english` (a caller
     that also needs the entities parses once).  Only the first
-    :data:`~newsfold.synthesis.language.MAX_CHARS` characters are read.
+    :data:`~newsfold.synthesis.language.MAX_CHARS` characters are read.  With ``bare``, quoted
+    words nothing attributes come too, marked :attr:`QuoteMention.bare`: a story's other
+    outlets may say who said them ("The meeting was cancelled “for security reasons”" beside
+    "… “for security reasons,” the group said").
     """
     text = text[:MAX_CHARS]
     marked = _CLOSE_AS_OPEN.sub("“", text)  # same length: offsets hold
@@ -164,7 +165,7 @@ def find_quotes(text: str, doc: Doc | None = None) -> list[QuoteMention]:
         return []
     if doc is None:
         doc = english()(text)
-    names = _names(doc)
+    names = names_of(doc)
     inside = _inside_quotes(spans)
     labels = _transcript_labels(text, names)
     sentence_of = {sent.start: number for number, sent in enumerate(doc.sents)}
@@ -188,7 +189,7 @@ def find_quotes(text: str, doc: Doc | None = None) -> list[QuoteMention]:
         number = sentence_of[last_sent.start]
         if label is not None:
             label_start, label_end, _ = label
-            previous = _fullest(clean_name(text[label_start:label_end].title()), names)
+            previous = fullest(clean_name(text[label_start:label_end].title()), names)
             last = _Attribution(previous, label_start, label_end, number)
             quotes.append(
                 QuoteMention(start, end, text[start:end], previous, label_start, label_end, None, sent.text)
@@ -198,7 +199,7 @@ def find_quotes(text: str, doc: Doc | None = None) -> list[QuoteMention]:
         mention = _speaker_mention(cue, inside) if cue is not None else None
         if mention is None:
             mention = _dash_source(doc, marked, end)
-        speaker = _resolve(mention, names, previous) if mention is not None else None
+        speaker = resolve(mention, names, previous) if mention is not None else None
         speaker_start = mention.start_char if mention is not None else None
         speaker_end = mention.end_char if mention is not None else None
         opens = _opens_sentence(text, sent, start)
@@ -209,13 +210,14 @@ def find_quotes(text: str, doc: Doc | None = None) -> list[QuoteMention]:
             if earlier is not None:
                 speaker, speaker_start, speaker_end = earlier.speaker, earlier.start, earlier.end
         whole = len(text[start:end].split()) >= 5 and _stands_alone(text, sent, start)
-        if cue is None and speaker is None and not whole:
+        unattributed = cue is None and speaker is None and not whole
+        if unattributed and not bare:
             continue  # a quoted title or nickname, unless a whole sentence of five words or more
         if speaker is not None:
             previous = speaker
             if cue is not None and cue.sent.start != last_sent.start:
                 number = max(number, sentence_of[cue.sent.start])
-            voiced = mention is None or mention.root.lower_ not in _DOCUMENT_NOUNS
+            voiced = mention is None or mention.root.lower_ not in DOCUMENT_NOUNS
             last = _Attribution(speaker, speaker_start, speaker_end, number) if voiced else None
         quotes.append(
             QuoteMention(
@@ -227,6 +229,7 @@ def find_quotes(text: str, doc: Doc | None = None) -> list[QuoteMention]:
                 speaker_end,
                 cue.text if cue is not None else None,
                 sent.text,
+                unattributed,
             )
         )
     return quotes
@@ -253,7 +256,7 @@ def _opens_sentence(text: str, sent: Span, start: int) -> bool:
     return _ALNUM.search(text[sent.start_char : start]) is None
 
 
-def _transcript_labels(text: str, names: _Names) -> frozenset[str]:
+def _transcript_labels(text: str, names: Names) -> frozenset[str]:
     """Capitalised labels that open lines as a transcript's speakers do.
 
     A label counts when it is used twice or more, or when its last word is the last word of a
@@ -316,7 +319,16 @@ def _cue(quote: Span, text: str, final: str, inside: Callable[[int], bool]) -> T
 
 
 def _is_cue(token: Token) -> bool:
-    """A cue word, unless a particle makes it another verb ("called off", "wrote up", "told apart")."""
+    """A cue word, unless a particle makes it another verb ("called off", "wrote up", "told apart")
+    or it names a thing rather than reports speech ("a camp called “Ashraf 3”", "a rally dubbed")."""
+    if (
+        token.lower_ in _NAMING_VERBS
+        and token.dep_ == "acl"
+        and token.head.i == token.i - 1  # right after its noun: "a film called", not "..., called"
+        and token.head.pos_ == "NOUN"  # "Trump called LeVell" is speech the parser may read so too
+        and not any(child.dep_ in SUBJECT for child in token.children)  # "reports that Trump called her"
+    ):
+        return False
     return token.lower_ in CUE_VERBS and not any(
         child.dep_ == "prt" and child.lower_ in _NOT_SPEECH_PARTICLES for child in token.children
     )
@@ -342,7 +354,7 @@ def _speaker_mention(cue: Token, inside: Callable[[int], bool]) -> Span | None:
     if cue.lower_ == "according":
         for child in cue.subtree:
             if child.dep_ == "pobj" and not inside(child.idx):
-                return _mention_span(child)
+                return mention_span(child)
         return None
     outer = _outer_cue(cue, inside)
     if outer is not None:
@@ -351,8 +363,8 @@ def _speaker_mention(cue: Token, inside: Callable[[int], bool]) -> Span | None:
     for _ in range(4):
         subject = _subject(verb, inside)
         if subject is not None:
-            return _mention_span(_antecedent(subject))
-        if verb.head.i == verb.i or verb.dep_ in _SUBJECT:
+            return mention_span(_antecedent(subject))
+        if verb.head.i == verb.i or verb.dep_ in SUBJECT:
             break
         verb = verb.head
     return _name_after(cue, inside) or _name_before(cue, inside)
@@ -363,7 +375,7 @@ def _subject(verb: Token, inside: Callable[[int], bool]) -> Token | None:
     subjects = [
         child
         for child in verb.children
-        if child.dep_ in _SUBJECT and not inside(child.idx) and child.ent_type_ not in _NOT_SPEAKERS
+        if child.dep_ in SUBJECT and not inside(child.idx) and child.ent_type_ not in _NOT_SPEAKERS
     ]
     return min(subjects, key=lambda t: abs(t.i - verb.i)) if subjects else None
 
@@ -385,7 +397,7 @@ def _outer_cue(cue: Token, inside: Callable[[int], bool]) -> Span | None:
             subject = _subject(token, inside)
             if subject is not None:
                 found = subject
-    return _mention_span(_antecedent(found)) if found is not None else None
+    return mention_span(_antecedent(found)) if found is not None else None
 
 
 def _paragraph_break(a: Token, b: Token) -> bool:
@@ -404,7 +416,7 @@ def _name_after(cue: Token, inside: Callable[[int], bool]) -> Span | None:
         return None
     while token.dep_ == "compound" and token.head.pos_ == "PROPN" and token.head.i > token.i:
         token = token.head
-    return _mention_span(token)
+    return mention_span(token)
 
 
 def _name_before(cue: Token, inside: Callable[[int], bool]) -> Span | None:
@@ -428,7 +440,7 @@ def _name_before(cue: Token, inside: Callable[[int], bool]) -> Span | None:
         and not inside(token.head.idx)
     ):
         token = token.head
-    return _mention_span(token)
+    return mention_span(token)
 
 
 def _antecedent(subject: Token) -> Token:
@@ -454,103 +466,14 @@ def _reporting_sentence(
     sent: Span,
     sentence_of: dict[int, int],
     inside: Callable[[int], bool],
-    names: _Names,
+    names: Names,
     previous: str | None,
 ) -> _Attribution | None:
     """Who a sentence without a quote says is speaking ("..., Smith said."), if it has a cue and subject."""
     for token in sent:
         if _is_cue(token) and token.pos_ in ("VERB", "AUX") and not inside(token.idx):
             mention = _speaker_mention(token, inside)
-            if mention is not None and mention.root.lower_ not in _DOCUMENT_NOUNS:
-                speaker = _resolve(mention, names, previous)
+            if mention is not None and mention.root.lower_ not in DOCUMENT_NOUNS:
+                speaker = resolve(mention, names, previous)
                 return _Attribution(speaker, mention.start_char, mention.end_char, sentence_of[sent.start])
     return None
-
-
-def _mention_span(token: Token) -> Span:
-    """The entity or noun phrase around ``token``, without its determiner or possessive ending."""
-    doc = token.doc
-    if token.ent_type_:
-        for ent in doc.ents:
-            if ent.start <= token.i < ent.end:
-                return ent
-    left = token.i
-    while (
-        left > 0 and doc[left - 1].dep_ in ("compound", "amod", "det", "poss") and doc[left - 1].head == token
-    ):
-        left -= 1
-    return doc[left : token.i + 1]
-
-
-def _names(doc: Doc) -> _Names:
-    spans = [ent for ent in doc.ents if ent.label_ in ("PERSON", "ORG", "GPE", "NORP", "FAC")]
-    return _Names(spans, Counter(clean_name(n.text) for n in spans))
-
-
-def _fullest(name: str, names: _Names) -> str:
-    """The fullest name in the text that ends with ``name`` ("Rama" → "Edi Rama").
-
-    The most used such name wins, then the longest: a headline's "Critics Slam Edi Rama" read as
-    one name must not beat the "Edi Rama" of the body.
-    """
-    fuller = [full for full in names.counts if full.endswith(" " + name)]
-    return max(fuller, key=lambda full: (names.counts[full], len(full))) if fuller else name
-
-
-def _resolve(mention: Span, names: _Names, previous: str | None) -> str:
-    """The speaker a mention stands for, as a clean name (the mention itself when nothing fuller is known)."""
-    text = mention.text
-    folded = text.casefold()
-    if mention.root.lower_ in _DOCUMENT_NOUNS:
-        author = _author(mention.root)
-        if author is not None:
-            return _resolve(author, names, previous)
-        return previous or clean_name(text)
-    if folded in _PRONOUN_KIND:
-        return _resolve_pronoun(mention, _PRONOUN_KIND[folded], names) or text
-    if mention.root.pos_ != "PROPN" and not mention.root.ent_type_:
-        # "the ministry", "the group": the last name that carries the head noun
-        head = mention.root.lower_
-        carrying = [n for n in names.spans if n.start < mention.start and head in n.text.casefold().split()]
-        if carrying:
-            return clean_name(max(carrying[-3:], key=lambda n: len(n.text)).text)
-        return clean_name(text)
-    return _fullest(clean_name(text), names)
-
-
-def _author(document: Token) -> Span | None:
-    """Who a statement or website speaks for: "Rama's official website", "a statement by Watson"."""
-    for child in document.children:
-        if child.dep_ == "poss" and child.pos_ == "PROPN":
-            return _mention_span(child)
-        if child.dep_ == "prep" and child.lower_ == "by":
-            for grandchild in child.children:
-                if grandchild.dep_ == "pobj":
-                    return _mention_span(grandchild)
-    return None
-
-
-def _resolve_pronoun(mention: Span, kind: str, names: _Names) -> str | None:
-    """He/she: the last person named before; it/they: the subject of the sentence or the last body.
-
-    A person who is the subject of a clause is the likelier antecedent than one named in passing
-    ("Smith said after meeting Jones. He added ..." → Smith), so the last subject among the
-    people of the last two sentences wins over a later name in an object or a prepositional phrase.
-    """
-    sentence_start = mention.sent.start
-    before = [n for n in names.spans if n.end <= mention.start]
-    if kind == "PERSON":
-        people = [n for n in before if n.label_ == "PERSON"]
-        if not people:
-            return None
-        window = mention.sent.start
-        if window > 0:
-            window = mention.doc[window - 1].sent.start
-        subjects = [n for n in people if n.start >= window and n.root.dep_ in _SUBJECT]
-        chosen = subjects[-1] if subjects else people[-1]
-        return _fullest(clean_name(chosen.text), names)
-    in_sentence = [n for n in before if n.start >= sentence_start and n.label_ in _BODY_LABELS]
-    if in_sentence:
-        return clean_name(in_sentence[0].text)
-    bodies = [n for n in before if n.label_ in _BODY_LABELS]
-    return clean_name(bodies[-1].text) if bodies else None

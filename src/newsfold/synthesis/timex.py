@@ -13,7 +13,10 @@ say why it chose a date.  How the ambiguous ones resolve:
   "plans to", "is due to", "as early as", "next" for the future; "was", "said", a verb in -ed
   for the past), or failing one, the first cue after it;
 * a weekday means the nearest such day *before* the anchor (news reports what happened), or on
-  the anchor day itself, unless the sentence is in the future, when it is the coming one; after
+  the anchor day itself, unless the sentence is in the future, when it is the coming one (or the
+  anchor day itself, unless "next" says otherwise); for a weekday the future is also a plan
+  ("due in Antwerp on Tuesday", "summoned to talks on Thursday") and a condition ("if
+  Thursday's talks failed"); after
   an explicit date more than a week before the anchor, in the same paragraph and at most two
   sentences back, it is that date's week the narrative is in, so the weekday is counted from it;
 * a month and day without a year ("July 15"), or a month alone ("in July"), is the most recent
@@ -29,7 +32,9 @@ say why it chose a date.  How the ambiguous ones resolve:
   ``PRESENT_REF``, ``PAST_REF`` or ``FUTURE_REF`` (``calendar`` is false, and a timeline skips
   them).
 
-Expressions that need an anchor ("Wednesday", "yesterday") are dropped when there is none.
+Expressions that need an anchor ("Wednesday", "yesterday") are dropped when there is none;
+so are a comparison ("a day later than the date given"), a habit ("each winter", "every
+Monday") and the verbs "spring" and "fall" without a word that makes them seasons.
 """
 
 from __future__ import annotations
@@ -174,6 +179,19 @@ _TENSE_CUE = re.compile(
     r"spoke|wrote|became|chose|drove|flew|knew|thought|paid|kept|stood|fled|fought|felt|heard|"
     r"[a-z]{2,}[b-df-hj-np-tv-zu]ed|[a-z]{2,}ied))\b"
 )
+# A weekday is a plan, not a report, after these too: "vessels due in Antwerp on Tuesday",
+# "summoned them to talks on Thursday", "a strike if Thursday's talks failed" (a condition is
+# about what has not happened yet).
+_WEEKDAY_TENSE_CUE = re.compile(
+    _TENSE_CUE.pattern.replace(
+        "(?P<future>",
+        r"(?P<future>due|if|unless|to\s+(?:talks|a\s+meeting|meetings|negotiations|a\s+hearing|a\s+vote)|",
+        1,
+    )
+)
+_RECURRING = re.compile(r"\b(?:each|every)\s+$", re.IGNORECASE)
+_RECURRING_KINDS = frozenset(("weekday", "season", "part_month"))
+_COMPARISON = re.compile(r"\s+than\b", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.!?]['\"’”)]*\s+")
 # A full stop after these is an abbreviation ("Oct. 23", "Mr. Bush"), not the end of a sentence.
 _ABBREVIATION = re.compile(
@@ -200,7 +218,7 @@ _MONTH_PREPOSITION = re.compile(
     re.IGNORECASE,
 )
 _SEASON_DETERMINER = re.compile(
-    r"\b(?:the|in|this|last|next|since|by|until|early|late|mid|of|during|before|after)[\s-]+$",
+    r"\b(?:the|in|this|last|next|past|since|by|until|early|late|mid|of|during|before|after)[\s-]+$",
     re.IGNORECASE,
 )
 _BARE_ABBREVIATIONS = frozenset(("mar", "jan", "jun", "jul", "aug", "oct", "nov", "dec", "feb", "apr", "sep"))
@@ -259,6 +277,8 @@ def find_temporal_expressions(text: str, anchor: date | None) -> list[TemporalEx
         if kind is None:
             continue
         kind = kind[1:]
+        if kind in _RECURRING_KINDS and _RECURRING.search(text, max(0, match.start() - 8), match.start()):
+            continue  # "each winter", "every Monday": a habit, not a date
         resolved = _resolve(kind, match, context)
         if resolved is None:
             continue
@@ -360,8 +380,8 @@ def _resolve(
             return _quarter(context.quarter[0] - count, context.quarter[1])
         return _shift(anchor, DatePrecision.DAY, -count, unit)
     if kind == "relative":
-        if context.last is None:
-            return None
+        if context.last is None or _COMPARISON.match(text, match.end()):
+            return None  # "a day later than the date given" compares, it dates nothing
         sign = 1 if groups["direction"].lower() in ("later", "after") else -1
         count, unit = _count(groups["c2"]), groups["u2"].lower()
         if unit == "year" and context.quarter is not None:
@@ -383,12 +403,13 @@ def _resolve(
     if kind == "season":
         word = groups["season"]
         if (
-            word == "fall"
+            word.lower() in ("fall", "spring")
             and not groups.get("swhich")
             and not groups.get("y6")
             and not _SEASON_DETERMINER.search(text[max(0, match.start() - 12) : match.start()])
         ):
-            return None  # "prices could fall": the verb, unless "the", "in", "last" … makes it a season
+            # "prices could fall", "the lid can spring open": verbs, unless "the", "in" … say season
+            return None
         season = _SEASONS[word.lower()]
         if groups.get("y6"):
             year = int(groups["y6"])
@@ -479,10 +500,11 @@ def _weekday(
     if reference is not None and not which:
         return _day_date(reference + timedelta(days=(weekday - reference.weekday()) % 7))
     future = which in ("next", "coming") or (
-        which != "last" and _tense(context, match, after=False) == "future"
+        which != "last" and _tense(context, match, after=False, cues=_WEEKDAY_TENSE_CUE) == "future"
     )
     if future:
-        when = anchor + timedelta(days=(weekday - anchor.weekday()) % 7 or 7)
+        # "on Tuesday afternoon", written on a Tuesday morning, is the same day: "next Tuesday" says otherwise
+        when = anchor + timedelta(days=(weekday - anchor.weekday()) % 7 or (7 if which else 0))
     else:
         when = anchor - timedelta(days=(anchor.weekday() - weekday) % 7)
         if which == "last" and when == anchor:
@@ -521,21 +543,25 @@ def _sentence_starts(text: str) -> list[int]:
     return sorted(set(starts))
 
 
-def _tense(context: _Context, match: re.Match[str], *, after: bool = True) -> str | None:
+def _tense(
+    context: _Context, match: re.Match[str], *, after: bool = True, cues: re.Pattern[str] | None = None
+) -> str | None:
     """ "future" or "past" from the cue nearest before the expression in its sentence, else
-    (unless ``after`` is false) from the first cue after it; None when there is no cue."""
+    (unless ``after`` is false) from the first cue after it; None when there is no cue.
+    ``cues`` is the cue pattern (:data:`_TENSE_CUE` unless given)."""
+    cues = cues or _TENSE_CUE
     starts = context.sentence_starts
     index = bisect_right(starts, match.start())
     sentence_start = starts[index - 1] if index else 0
     sentence_end = starts[index] if index < len(starts) else len(context.text)
     before = [
         cue
-        for cue in _TENSE_CUE.finditer(context.text, sentence_start, match.start())
+        for cue in cues.finditer(context.text, sentence_start, match.start())
         if cue.end() <= match.start()
     ]
     if before:
         return "future" if before[-1].group("future") else "past"
-    following = _TENSE_CUE.search(context.text, match.end(), sentence_end) if after else None
+    following = cues.search(context.text, match.end(), sentence_end) if after else None
     if following is None:
         return None
     return "future" if following.group("future") else "past"
