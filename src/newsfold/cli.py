@@ -234,7 +234,8 @@ def _print_synthesis(folded: StorySynthesis) -> None:
     if folded.timeline:
         click.echo("\nTimeline:")
         for event in folded.timeline:
-            click.echo(f"  {event.date:<10} {_clip(event.text, 100)} {cite(event.citations)}")
+            dated_by = f"[{', '.join(event.expressions)}] " if event.expressions else ""
+            click.echo(f"  {event.date:<10} {dated_by}{_clip(event.text, 100)} {cite(event.citations)}")
     if folded.entities:
         click.echo("\nPeople, organisations, places:")
         for kind in ("person", "organisation", "place"):
