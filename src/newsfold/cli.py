@@ -176,8 +176,15 @@ def _print_story_table(found: list[StorySummary]) -> None:
 @click.option(
     "--sentences", type=click.IntRange(1, 100), default=ACCOUNT_SENTENCES, help="Length of the account."
 )
+@click.option(
+    "--chronological",
+    is_flag=True,
+    help="Tell the account in the order things happened (default: the order the reports lead with).",
+)
 @click.pass_context
-def story(ctx: click.Context, story_id: str, as_json: bool, why: bool, sentences: int) -> None:
+def story(
+    ctx: click.Context, story_id: str, as_json: bool, why: bool, sentences: int, chronological: bool
+) -> None:
     """Show one story folded into one account: the consolidated account with citations, quotes
     with speakers, timeline, entities, discrepancies, then coverage by outlet with copy lineage."""
     with _open(ctx) as store:
@@ -186,7 +193,7 @@ def story(ctx: click.Context, story_id: str, as_json: bool, why: bool, sentences
             raise click.ClickException(f"no story {story_id!r}; `newsfold stories` lists them")
         links = store.copy_links(m.article_id for m in found[1])
         merged = store.merged_into(found[0].id)
-        folded = _synthesis(store, found[0].id, found[1], links, sentences)
+        folded = _synthesis(store, found[0].id, found[1], links, sentences, chronological)
     summary, members = found
     if as_json:
         _echo_json(story_json(summary, members, links, merged, folded))
@@ -209,10 +216,15 @@ def story(ctx: click.Context, story_id: str, as_json: bool, why: bool, sentences
 
 
 def _synthesis(
-    store: Store, story_id: str, members: list[StoryMember], links: list[CopyLink], sentences: int
+    store: Store,
+    story_id: str,
+    members: list[StoryMember],
+    links: list[CopyLink],
+    sentences: int,
+    chronological: bool = False,
 ) -> StorySynthesis:
     articles = store.articles(m.article_id for m in members)
-    return synthesize(story_id, articles, links, account_sentences=sentences)
+    return synthesize(story_id, articles, links, account_sentences=sentences, chronological=chronological)
 
 
 def _print_synthesis(folded: StorySynthesis) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -89,3 +90,18 @@ def test_the_timeline_runs_by_when_each_period_starts(folded: dict[str, Any]) ->
 def test_no_time_zone_or_language_is_an_entity(folded: dict[str, Any]) -> None:
     names = {e["name"] for e in folded["entities"]}
     assert not names & {"GMT", "Farsi", "People Mujahedeen"}
+
+
+def test_the_chronological_account_tells_the_same_sentences_oldest_first(
+    folded: dict[str, Any], tmp_path: Path
+) -> None:
+    db = tmp_path / "n.db"
+    runner = CliRunner()
+    runner.invoke(cli, ["--db", str(db), "ingest", "-q", str(shared_path("seeds"))], catch_exceptions=False)
+    args = ["--db", str(db), "story", folded["id"], "--json", "--chronological"]
+    told = json.loads(runner.invoke(cli, args, catch_exceptions=False).output)["account"]
+    assert sorted(s["text"] for s in told) == sorted(s["text"] for s in folded["account"])
+    assert "since 2014" in told[0]["text"]  # the background leads; the break with Iran follows
+    order = [s["text"] for s in told]
+    wednesday = next(n for n, text in enumerate(order) if "Wednesday" in text)
+    assert any("July 15" in text for text in order[:wednesday])  # the attack before the break

@@ -25,6 +25,7 @@ from newsfold.model import (
     Article,
     Citation,
     CopyLink,
+    DatePrecision,
     Fact,
     Quote,
     StorySynthesis,
@@ -46,7 +47,8 @@ from newsfold.synthesis.facts import (
 )
 from newsfold.synthesis.language import MAX_CHARS, english
 from newsfold.synthesis.quotes import find_quotes
-from newsfold.synthesis.timeline import build_timeline, story_anchor
+from newsfold.synthesis.timeline import build_timeline, period_start, story_anchor
+from newsfold.synthesis.timex import find_temporal_expressions
 from newsfold.text import split_sentences
 
 if TYPE_CHECKING:
@@ -73,14 +75,19 @@ def synthesize(
     links: list[CopyLink] | tuple[CopyLink, ...] = (),
     *,
     account_sentences: int = ACCOUNT_SENTENCES,
+    chronological: bool = False,
 ) -> StorySynthesis:
-    """Fold ``articles`` (one story's) into a cited account; ``links`` say which are copies of which."""
+    """Fold ``articles`` (one story's) into a cited account; ``links`` say which are copies of which.
+
+    The account is in story order (what the reports lead with first) unless ``chronological``:
+    then by when what each sentence tells happened (see :func:`_in_time_order`)."""
     articles = sorted(articles, key=_oldest_first)
     citation_of = _citations(articles, links)
     sentences = _sentences(articles)
     weigh(sentences)
     groups = group_facts(sentences)
     facts = [to_fact(group, citation_of) for group in groups]
+    account = _account(groups, facts, account_sentences)
     anchor = story_anchor(articles)
     anchors: dict[str, date | None] = {
         a.id: a.published.date() if a.published is not None else anchor for a in articles
@@ -91,7 +98,7 @@ def synthesize(
     entities = story_entities([(citation_of[a.id], doc) for a, doc in zip(articles, docs, strict=True)])
     return StorySynthesis(
         story_id=story_id,
-        account=_account(groups, facts, account_sentences),
+        account=_in_time_order(account, anchors) if chronological else account,
         facts=tuple(sorted(facts, key=lambda f: -f.sources)),
         quotes=tuple(quotes),
         timeline=tuple(build_timeline(sentences, anchors, citation_of, groups)),
@@ -222,6 +229,32 @@ def _account(groups: list[FactGroup], facts: list[Fact], length: int) -> tuple[A
         cited |= best.roots
     chosen.sort(key=lambda c: min(s.index for s in c.group.sentences))
     return tuple(AccountSentence(c.fact.text, fact_id(c.group), c.fact.citations) for c in chosen)
+
+
+def _in_time_order(
+    account: tuple[AccountSentence, ...], anchors: dict[str, date | None]
+) -> tuple[AccountSentence, ...]:
+    """The account ordered by when what each sentence tells happened, oldest first.
+
+    A sentence is dated by the earliest calendar date it names (resolved against its article's
+    publication date: "on Wednesday", "in 2014"); one that names none is taken to tell of the
+    latest date the account has named before it (a reaction, a denial: news tells them after
+    the event they answer).  Equal dates keep story order.  News leads with the latest turn; a chronology reads better for a
+    story told over months (a trial, an election), which is why it is the reader's choice.
+    """
+    keyed: list[tuple[date, int, AccountSentence]] = []
+    latest = date.min
+    for position, sentence in enumerate(account):
+        first = sentence.citations[0].article_id if sentence.citations else ""
+        dates = [
+            period_start(expression.value)
+            for expression in find_temporal_expressions(sentence.text, anchors.get(first))
+            if expression.calendar and expression.precision != DatePrecision.DECADE
+        ]
+        if dates:
+            latest = max(latest, min(dates))
+        keyed.append((min(dates) if dates else latest, position, sentence))
+    return tuple(sentence for _, _, sentence in sorted(keyed, key=lambda item: item[:2]))
 
 
 def _support(candidate: _Candidate) -> tuple[int, int]:
