@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from newsfold.model import Article, article_id, text_hash
+from newsfold.model import Article, RemovedText, article_id, text_hash
 from tests.ingest.server import TestServer
 
 REPO = Path(__file__).resolve().parents[1]
@@ -49,6 +49,22 @@ def make_article(
         outlet=outlet,
         published=published or datetime(2025, 3, 4, 9, 0, tzinfo=UTC),
         text_hash=digest,
+    )
+
+
+def story_article(
+    ident: str, outlet: str, paragraphs: list[str], *, published: datetime, captions: tuple[str, ...] = ()
+) -> Article:
+    """A story member with the id, outlet and time a synthesis test names it by (its headline is
+    its first words; ``captions`` are what extraction removed as photo captions)."""
+    return Article(
+        ident,
+        f"{ident}.txt",
+        paragraphs[0][:40],
+        list(paragraphs),
+        outlet=outlet,
+        published=published,
+        removed=[RemovedText(text, "caption") for text in captions],
     )
 
 

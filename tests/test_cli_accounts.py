@@ -9,9 +9,7 @@ from click.testing import CliRunner, Result
 from fastapi.testclient import TestClient
 
 from newsfold.cli import cli
-from newsfold.web import create_app
-
-TEST_HOST = ["testserver"]  # the Host Starlette's test client sends; the reader answers only named hosts
+from tests.web import reader_app
 
 
 def _run(db: Path, *args: str, stdin: str | None = None) -> Result:
@@ -29,7 +27,7 @@ def test_an_account_made_on_the_command_line_logs_in(tmp_path: Path) -> None:
     short = _run(db, "accounts", "add", "bob", "--password-stdin", stdin="short\n")
     assert "at least 8 characters" in short.output
     assert [a["name"] for a in json.loads(_run(db, "accounts", "list", "--json").output)] == ["ada"]
-    with TestClient(create_app(f"sqlite:///{db}", accounts=True, allowed_hosts=TEST_HOST), follow_redirects=False) as client:
+    with TestClient(reader_app(f"sqlite:///{db}", accounts=True), follow_redirects=False) as client:
         page = client.get("/login").text
         csrf = page.split('name="csrf" value="')[1].split('"')[0]
         answer = client.post("/login", data={"csrf": csrf, "username": "ada", "password": "correct horse"})
@@ -48,11 +46,11 @@ def test_a_token_is_shown_once_works_and_can_be_revoked(tmp_path: Path) -> None:
     assert token not in _run(db, "tokens", "list").output
     headers = {"Authorization": f"Bearer {token}"}
     follow = {"kind": "keyword", "value": "harbour strike"}
-    with TestClient(create_app(f"sqlite:///{db}", allowed_hosts=TEST_HOST)) as client:
+    with TestClient(reader_app(f"sqlite:///{db}")) as client:
         assert client.post("/api/follows", json=follow, headers=headers).status_code == 200
     assert json.loads(_run(db, "tokens", "list", "--json").output)[0]["last_used"] is not None
     assert _run(db, "tokens", "revoke", "importer").exit_code == 0
-    with TestClient(create_app(f"sqlite:///{db}", allowed_hosts=TEST_HOST)) as client:
+    with TestClient(reader_app(f"sqlite:///{db}")) as client:
         assert client.post("/api/follows", json=follow, headers=headers).status_code == 401
     unknown = _run(db, "tokens", "create", "x", "--account", "nobody")
     assert "no account named 'nobody'" in unknown.output

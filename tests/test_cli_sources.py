@@ -17,7 +17,7 @@ import pytest
 from click.testing import CliRunner
 
 from newsfold.cli import cli
-from tests.ingest.server import FIXTURES, Hit, Reply, TestServer, rss, serve_article
+from tests.ingest.server import FIXTURES, Hit, Reply, TestServer, rss, serve_article, serve_moved_feed
 
 ALLOW = ["--allow-network", "127.0.0.0/8"]
 
@@ -227,15 +227,7 @@ def test_add_a_gzipped_sitemap_and_fetch_it(web: TestServer, tmp_path: Path) -> 
 def test_fetch_follows_a_feed_that_moved_for_good(web: TestServer, tmp_path: Path) -> None:
     db = tmp_path / "n.db"
 
-    def conditional(hit: Hit) -> Reply:
-        if hit.headers.get("if-none-match") == '"v1"':
-            return Reply(304, b"", content_type=None)
-        body = rss([("/2026/03/02/harbour-fees-rise", "Harbour fees rise", "s")])
-        return Reply(200, body.encode(), {"ETag": '"v1"'}, "application/rss+xml")
-
-    web.routes["/old.xml"] = lambda _hit: Reply(308, b"", {"Location": "/new.xml"})
-    web.routes["/new.xml"] = conditional
-    web.fallback = serve_article
+    serve_moved_feed(web, 308)
     _json(db, "sources", "add", web.url("/old.xml"), "--kind", "feed")
     first = _run(db, "fetch", "-q", *ALLOW)
     assert f"moved permanently to {web.url('/new.xml')}; following it there" in first.output

@@ -20,6 +20,11 @@ _FUNCTION_WORD_TEXT = """
 """
 FUNCTION_WORDS = frozenset(_FUNCTION_WORD_TEXT.split())
 """English function words and reporting verbs: no statement is told apart by them."""
+MONTHS = (
+    "january", "february", "march", "april", "may", "june",
+    "july", "august", "september", "october", "november", "december",
+)  # fmt: skip
+"""The month names, in order, lower case: the stories stage, synthesis and the reader read dates."""
 
 # A sentence ends at . ! ? (plus closing quotes) before a capital or a digit; "U.S.", "Mr." and
 # "Sept. 8" do not end one, nor does "a.m." or "p.m." before the day or the time zone it goes

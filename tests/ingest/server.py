@@ -211,3 +211,18 @@ def rss(items: list[tuple[str, str, str]], title: str = "Harbour Town Courier") 
         for n, (path, t, d) in enumerate(items)
     )
     return f'<?xml version="1.0"?><rss version="2.0"><channel><title>{title}</title><link>/</link>{entries}</channel></rss>'
+
+
+def serve_moved_feed(web: TestServer, status: int) -> None:
+    """``/old.xml`` moved for good (``status``: 301 or 308) to ``/new.xml``, a feed of one article
+    that answers its own ETag with a 304; article pages are served too."""
+
+    def conditional(hit: Hit) -> Reply:
+        if hit.headers.get("if-none-match") == '"v1"':
+            return Reply(304, b"", content_type=None)
+        body = rss([("/2026/03/02/harbour-fees-rise", "Harbour fees rise", "s")])
+        return Reply(200, body.encode(), {"ETag": '"v1"'}, "application/rss+xml")
+
+    web.routes["/old.xml"] = lambda _hit: Reply(status, b"", {"Location": "/new.xml"})
+    web.routes["/new.xml"] = conditional
+    web.fallback = serve_article

@@ -25,6 +25,7 @@ from tests.ingest.server import (
     gzip_bomb,
     rss,
     serve_article,
+    serve_moved_feed,
     trickle,
 )
 
@@ -225,15 +226,7 @@ def test_a_broken_feed_with_an_etag_stays_failing_and_is_asked_for_in_full(
 def test_a_feed_that_moved_for_good_is_followed_at_its_new_url_and_gets_its_304(
     web: TestServer, store: Store
 ) -> None:
-    def conditional(hit: Hit) -> Reply:
-        if hit.headers.get("if-none-match") == '"v1"':
-            return Reply(304, b"", content_type=None)
-        body = rss([("/2026/03/02/harbour-fees-rise", "Harbour fees rise", "s")])
-        return Reply(200, body.encode(), {"ETag": '"v1"'}, "application/rss+xml")
-
-    web.routes["/old.xml"] = lambda _hit: Reply(301, b"", {"Location": "/new.xml"})
-    web.routes["/new.xml"] = conditional
-    web.fallback = serve_article
+    serve_moved_feed(web, 301)
     source = add(store, web.url("/old.xml"))
 
     first = run_pass(store)

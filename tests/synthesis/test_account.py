@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 from newsfold.model import Article, CopyKind, CopyLink
 from newsfold.synthesis import synthesize
+from tests.conftest import story_article
 
 WHEN = datetime(2025, 5, 20, 9, tzinfo=UTC)
 
@@ -21,7 +22,7 @@ WIRE = [
 
 
 def _article(ident: str, outlet: str, paragraphs: list[str]) -> Article:
-    return Article(ident, f"{ident}.txt", paragraphs[0][:40], paragraphs, outlet=outlet, published=WHEN)
+    return story_article(ident, outlet, paragraphs, published=WHEN)
 
 
 def test_a_fact_every_outlet_tells_in_its_own_words_is_told_once() -> None:

@@ -6,12 +6,13 @@ from datetime import UTC, datetime
 
 from newsfold.model import Article, CopyKind, CopyLink, Discrepancy
 from newsfold.synthesis import synthesize
+from tests.conftest import story_article
 
 WHEN = datetime(2026, 3, 2, 9, tzinfo=UTC)
 
 
 def _article(ident: str, outlet: str, *paragraphs: str) -> Article:
-    return Article(ident, f"{ident}.txt", paragraphs[0][:40], list(paragraphs), outlet=outlet, published=WHEN)
+    return story_article(ident, outlet, list(paragraphs), published=WHEN)
 
 
 def _by_kind(discrepancies: tuple[Discrepancy, ...], kind: str) -> dict[str, set[str]]:

@@ -6,19 +6,13 @@ from datetime import UTC, datetime, timedelta
 
 from newsfold.model import Article
 from newsfold.synthesis import synthesize
+from tests.conftest import story_article
 
 WHEN = datetime(2025, 6, 2, 9, tzinfo=UTC)
 
 
 def _article(ident: str, outlet: str, hours: int, *paragraphs: str) -> Article:
-    return Article(
-        ident,
-        f"{ident}.txt",
-        paragraphs[0][:40],
-        list(paragraphs),
-        outlet=outlet,
-        published=WHEN + timedelta(hours=hours),
-    )
+    return story_article(ident, outlet, list(paragraphs), published=WHEN + timedelta(hours=hours))
 
 
 def test_quoted_words_one_outlet_leaves_unattributed_are_the_quote_another_attributes() -> None:

@@ -4,23 +4,16 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from newsfold.model import Article, RemovedText, TimelineEvent
+from newsfold.model import Article, TimelineEvent
 from newsfold.synthesis import synthesize
 from newsfold.synthesis.timeline import period_start
+from tests.conftest import story_article
 
 WHEN = datetime(2025, 3, 5, 9, tzinfo=UTC)  # a Wednesday
 
 
 def _article(ident: str, outlet: str, *paragraphs: str, captions: tuple[str, ...] = ()) -> Article:
-    return Article(
-        ident,
-        f"{ident}.txt",
-        paragraphs[0][:40],
-        list(paragraphs),
-        outlet=outlet,
-        published=WHEN,
-        removed=[RemovedText(text, "caption") for text in captions],
-    )
+    return story_article(ident, outlet, list(paragraphs), published=WHEN, captions=captions)
 
 
 def _timeline(*articles: Article) -> list[TimelineEvent]:

@@ -11,9 +11,7 @@ from click.testing import CliRunner
 from fastapi.testclient import TestClient
 
 from newsfold.cli import cli
-from newsfold.pipeline import Engine
-from newsfold.store import open_store
-from tests.web import reader_app
+from tests.web import reader_app, store_with
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -104,11 +102,7 @@ def test_scraped_script_and_handlers_render_inert(tmp_path: Path) -> None:
             'Council members said "<img src=x onerror=alert(2)>" was not a policy. ' * 3
         ),
     }
-    path = tmp_path / "evil.json"
-    path.write_text(json.dumps(article))
-    url = f"sqlite:///{tmp_path / 'n.db'}"
-    with open_store(url) as store:
-        Engine(store).ingest_paths([path])
+    url = store_with(tmp_path, article)
     with TestClient(reader_app(url)) as client:
         [story] = client.get("/api/stories").json()
         pages = [client.get("/").text, client.get(f"/story/{story['id']}").text]

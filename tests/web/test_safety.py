@@ -4,7 +4,6 @@ links only to web URLs, error pages, login attempts limited, and request bodies 
 from __future__ import annotations
 
 import asyncio
-import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,13 +16,12 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from newsfold.cli import cli
-from newsfold.pipeline import Engine
 from newsfold.store import open_store
 from newsfold.web import create_app
 from newsfold.web.auth import LOGIN_FAILURES, LOGIN_WINDOW, LoginThrottle, hash_password
 from newsfold.web.forms import MAX_BODY_BYTES
 from newsfold.web.middleware import BodyCap, trusted_hosts
-from tests.web import reader_app
+from tests.web import reader_app, store_with
 from tests.web.test_personal import _antwerp, _csrf, _token
 
 
@@ -134,11 +132,7 @@ def test_a_javascript_url_is_shown_as_text_never_linked(tmp_path: Path) -> None:
         "published": "2026-03-02T09:00:00+00:00",
         "text": "Mooring fees at the marina will rise by a tenth in April, the harbour board announced. " * 3,
     }
-    path = tmp_path / "a.json"
-    path.write_text(json.dumps(article))
-    url = f"sqlite:///{tmp_path / 'n.db'}"
-    with open_store(url) as store:
-        Engine(store).ingest_paths([path])
+    url = store_with(tmp_path, article)
     with TestClient(reader_app(url)) as client:
         [story] = client.get("/api/stories").json()
         [member] = client.get(f"/api/stories/{story['id']}").json()["members"]

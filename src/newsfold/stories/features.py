@@ -18,7 +18,7 @@ from functools import lru_cache
 from wordfreq import zipf_frequency
 
 from newsfold.model import Article
-from newsfold.text import FUNCTION_WORDS, fold_plural
+from newsfold.text import FUNCTION_WORDS, MONTHS, fold_plural
 
 TITLE_NAME_ZIPF = 4.5
 """In a Title Case headline, a word this common in English is taken for a word, not a name."""
@@ -94,8 +94,7 @@ def _names_in_title_case(run: str) -> list[str]:
     return names
 
 
-_MONTHS = "january february march april may june july august september october november december"
-_MONTH_OF = {m[:3]: m for m in _MONTHS.split()}
+_MONTH_OF = {m[:3]: m for m in MONTHS}
 _FIGURE = re.compile(
     r"(?<![\w.])(?:(?P<month>(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?)\s+)?"
     r"(?P<number>\$?\d[\d,]*(?:\.\d+)?)(?:\s*(?P<unit>million|billion|trillion|percent|%|per cent))?",

@@ -45,22 +45,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from newsfold.model import DatePrecision
+from newsfold.text import MONTHS
 
-_MONTHS = [
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-]
-_MONTH_NUMBER = {name[:3]: i + 1 for i, name in enumerate(_MONTHS)}
+_MONTH_NUMBER = {name[:3]: i + 1 for i, name in enumerate(MONTHS)}
 _WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 _SEASONS = {"spring": "SP", "summer": "SU", "autumn": "FA", "fall": "FA", "winter": "WI"}
 _NUMBER_WORDS = {

@@ -16,13 +16,14 @@ every story's text.
 from __future__ import annotations
 
 import math
-import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from newsfold.model import Article, StoryMember, StorySummary
-from newsfold.text import FUNCTION_WORDS, fold_plural
+from newsfold.stories.features import cosine
+from newsfold.stories.features import terms as folded_words
+from newsfold.text import MONTHS
 
 PROFILE_ARTICLES = 12
 """Members read for a story's profile (its first ones: the original reports come first)."""
@@ -33,27 +34,17 @@ to 0.7 and the closest unrelated pair under 0.3."""
 ENTITY_WEIGHT = 2.0
 """How much more a word of one of the story's named people, organisations or places counts."""
 
-_WORD = re.compile(r"[^\W\d_][\w'’-]*")
-# words every kind of story uses: they say when, not what
-_CALENDAR_TEXT = """
-    monday tuesday wednesday thursday friday saturday sunday today yesterday tomorrow week month year
-    january february march april may june july august september october november december
-    one two three four five six seven eight nine ten first second third last new
-"""
-_CALENDAR = frozenset(_CALENDAR_TEXT.split())
+# words every kind of story uses: they say when, not what (the clusterer's stop words already
+# hold the weekdays and "year", "week", "first" …)
+_CALENDAR = frozenset(MONTHS)
 
 Profile = dict[str, float]
 """Content word → weight."""
 
 
 def content_words(text: str) -> list[str]:
-    """The words of ``text`` that can say what a story is about, folded to one form."""
-    words = []
-    for token in _WORD.findall(text):
-        word = fold_plural(token.casefold().rstrip("'’-").removesuffix("'s").removesuffix("’s"))
-        if len(word) > 2 and word not in FUNCTION_WORDS and word not in _CALENDAR:
-            words.append(word)
-    return words
+    """The words of ``text`` that can say what a story is about, folded as the clusterer folds them."""
+    return [word for word in folded_words(text) if word not in _CALENDAR]
 
 
 def story_terms(articles: Iterable[Article]) -> Counter[str]:
@@ -136,8 +127,7 @@ class RelatedIndex:
         for other, vector in self.vectors.items():
             if other == story_id:
                 continue
-            small, large = (query, vector) if len(query) < len(vector) else (vector, query)
-            score = sum(weight * large[word] for word, weight in small.items() if word in large)
+            score = cosine(query, vector)
             if score >= RELATED_SCORE:
                 scored.append((score, self.summaries[other]))
         scored.sort(key=lambda s: (-s[0], -s[1].last_activity.timestamp(), s[1].id))
