@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 from typing import Any
@@ -10,6 +11,8 @@ import pytest
 from click.testing import CliRunner
 
 from newsfold.cli import cli
+from newsfold.store import open_store
+from newsfold.synthesis import synthesize
 from newsfold.synthesis.timeline import period_start
 from tests.conftest import shared_path
 
@@ -105,3 +108,29 @@ def test_the_chronological_account_tells_the_same_sentences_oldest_first(
     order = [s["text"] for s in told]
     wednesday = next(n for n, text in enumerate(order) if "Wednesday" in text)
     assert any("July 15" in text for text in order[:wednesday])  # the attack before the break
+
+
+
+def test_the_same_reports_fold_into_the_same_account_whatever_their_ids(tmp_path: Path) -> None:
+    """An article's id follows where its file lay, so nothing an account says may follow the ids
+    (CI's checkout once drew another lead sentence from the same five files than a session's)."""
+    db = tmp_path / "n.db"
+    CliRunner().invoke(cli, ["--db", str(db), "ingest", "-q", str(shared_path("seeds"))], catch_exceptions=False)
+    with open_store(f"sqlite:///{db}") as store:
+        articles = [article for article, _ in store.iter_articles()]
+        links = store.copy_links(a.id for a in articles)
+    by_outlet = sorted(articles, key=lambda a: a.source_name)
+    accounts = []
+    # ids that sort as the outlets do, then with each article in turn sorting last
+    orders = [by_outlet, *([a for a in by_outlet if a is not last] + [last] for last in by_outlet)]
+    for order in orders:
+        renamed = {a.id: f"id{n}" for n, a in enumerate(order)}
+        relabelled = [dataclasses.replace(a, id=renamed[a.id]) for a in articles]
+        moved = [
+            dataclasses.replace(link, article_id=renamed[link.article_id], original_id=renamed[link.original_id])
+            for link in links
+        ]
+        outlet_of = {a.id: a.source_name for a in relabelled}
+        folded = synthesize("s", relabelled, moved)
+        accounts.append([(s.text, sorted(outlet_of[c.article_id] for c in s.citations)) for s in folded.account])
+    assert all(account == accounts[0] for account in accounts)

@@ -112,10 +112,14 @@ def synthesize(
     )
 
 
-def _oldest_first(article: Article) -> tuple[bool, str, str]:
-    """Dated articles oldest first, undated ones after them (ISO strings compare as times do)."""
+def _oldest_first(article: Article) -> tuple[bool, str, str, str, str]:
+    """Dated articles oldest first, undated ones after them (ISO strings compare as times do).
+
+    Ties go by outlet, then text: an article's id follows where its file lay, so breaking ties
+    by id would let the same reports fold into a different account when the folder moves."""
     when = article.published
-    return (when is None, when.astimezone(UTC).isoformat() if when else "", article.id)
+    stamp = when.astimezone(UTC).isoformat() if when else ""
+    return (when is None, stamp, article.source_name, article.text_hash or article.text, article.id)
 
 
 def _citations(articles: list[Article], links: list[CopyLink] | tuple[CopyLink, ...]) -> dict[str, Citation]:
