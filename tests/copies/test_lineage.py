@@ -102,3 +102,16 @@ def test_lineage_trees_hang_each_copy_under_the_root_and_keep_independents_apart
         ("independent", None, ()),
         ("elsewhere", None, ()),
     ]
+
+
+def test_two_copies_equally_close_to_the_root_link_the_same_way_whatever_their_ids() -> None:
+    """Ids follow where files lay: the later-seen copy is the copy of the other, not the larger id."""
+    for first, second in (("aaa", "zzz"), ("zzz", "aaa")):
+        sides = {"wire": Side(None, 300, 1), first: Side(None, 300, 0), second: Side(None, 300, 0)}
+        links = {
+            frozenset(("wire", first)): _link(first, "wire"),
+            frozenset(("wire", second)): _link(second, "wire"),
+            frozenset((first, second)): _link(first, second),
+        }
+        oriented = orient_group(["wire", first, second], sides, links)
+        assert oriented[frozenset((first, second))].article_id == second

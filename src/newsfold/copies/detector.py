@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import heapq
 from collections import Counter, defaultdict, deque
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -174,7 +174,10 @@ class CopyDetector:
             self.restore_link(link)
         if found:
             found = self._orient(article.id, found)
-        return sorted(found, key=lambda link: (-link.score, link.original_id))
+        return sorted(found, key=lambda link: (-link.score, self._arrival(link.original_id)))
+
+    def _arrival(self, article_id: str) -> int:
+        return self._seen[article_id].arrival
 
     def take_reoriented(self) -> list[CopyLink]:
         """Earlier links whose direction changed since the last call (a store must replace them)."""
@@ -196,7 +199,7 @@ class CopyDetector:
             holders = self._by_sentence.get(digest, ())
             if len(holders) <= MAX_SENTENCE_POSTINGS:
                 shared.update(holders)
-        found.update((other_id, None) for other_id, _ in _top(shared.items(), limit))
+        found.update((other_id, None) for other_id, _ in _top(shared.items(), limit, self._arrival))
         if not np.array_equal(fp.shingles, self._empty):
             for index, signature, field, most in (
                 (self._shingle_index, fp.shingles, "shingles", limit),
@@ -206,7 +209,7 @@ class CopyDetector:
                     (other_id, estimated_jaccard(signature, getattr(self._seen[other_id].fingerprint, field)))
                     for other_id in index.query(signature)
                 ]
-                found.update((other_id, None) for other_id, _ in _top(scored, most))
+                found.update((other_id, None) for other_id, _ in _top(scored, most, self._arrival))
         return list(found)
 
     def compare(
@@ -284,9 +287,14 @@ class CopyDetector:
         return list(seen)
 
 
-def _top(scored: Iterable[tuple[str, float]], limit: int) -> list[tuple[str, float]]:
-    """The ``limit`` best-scored ids, ties broken by id so runs are reproducible."""
-    return heapq.nsmallest(limit, scored, key=lambda item: (-item[1], item[0]))
+def _top(
+    scored: Iterable[tuple[str, float]], limit: int, arrival: Callable[[str], int]
+) -> list[tuple[str, float]]:
+    """The ``limit`` best-scored ids, ties going to the article seen first.
+
+    Not to the smaller id: ids follow where files lay, and the same files ingested from another
+    folder must meet the same candidates."""
+    return heapq.nsmallest(limit, scored, key=lambda item: (-item[1], arrival(item[0])))
 
 
 def _same_article(alignment: Alignment, jaccard: float, threshold: float) -> bool:

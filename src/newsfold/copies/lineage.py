@@ -109,12 +109,15 @@ def orient_group(
                 root = challenger
         elif newcomer_is_original(sides[challenger], sides[root]):
             root = challenger
+    # equally strong links are walked in arrival order: ids follow where files lay, so a tie
+    # broken by id would point a copy link one way here and the other way in a moved folder
+    arrived = {m: n for n, m in enumerate(members)}
     order = {root: 0}
     queue = deque([root])
     while queue:
         current = queue.popleft()
         for _, other in sorted(
-            neighbours[current], key=lambda item: (_strength(item[0]), item[1]), reverse=True
+            neighbours[current], key=lambda item: (_strength(item[0]), -arrived[item[1]]), reverse=True
         ):
             if other not in order:
                 order[other] = len(order)
