@@ -49,8 +49,13 @@ def test_seeds_fold_into_one_story_with_wire_copy_linked(tmp_path: Path, seeds_d
     copied = " ".join(span["copy"] for span in wire["spans"] if span["verbatim"])
     assert "a troubling precedent for cyberspace" in copied
     assert sum(len(span["copy"].split(". ")) for span in wire["spans"]) >= 5
-    rewrite = next(link for link in story["copy_links"] if link["article_id"] == by_file["000"])
-    assert (rewrite["kind"], rewrite["original_id"]) == ("rewrite", by_file["001"])
+    # the rewrite retells the AP text: linked to 001, and to 003 that copies part of it
+    rewrites = {link["original_id"]: link for link in story["copy_links"] if link["article_id"] == by_file["000"]}
+    assert set(rewrites) == {by_file["001"], by_file["003"]}
+    rewrite = rewrites[by_file["001"]]
+    assert rewrite["kind"] == "rewrite"
+    # it is closest to 003's wording, so that is the relation a member listing names
+    assert origin_of[by_file["000"]]["relation"] == f"rewrite of {by_file['003']}"
     paraphrased = [span for span in rewrite["spans"] if not span["verbatim"]]
     assert len(paraphrased) > len(rewrite["spans"]) / 2
     independent = {by_file["002"], by_file["004"]}

@@ -141,7 +141,15 @@ def lineage_trees(member_ids: Iterable[str], links: Iterable[CopyLink]) -> list[
     inside = set(members)
     copies_of: dict[str, list[CopyLink]] = {m: [] for m in members}
     is_copy: set[str] = set()
-    for link in sorted(links, key=_strength, reverse=True):
+    # equally strong links in member order: the same reports make the same tree, whatever ids
+    rank = {m: n for n, m in enumerate(members)}
+    outside = len(members)
+
+    def walk_order(link: CopyLink) -> tuple[int, float, int, int]:
+        verbatim, score = _strength(link)
+        return (-verbatim, -score, rank.get(link.article_id, outside), rank.get(link.original_id, outside))
+
+    for link in sorted(links, key=walk_order):
         if link.article_id in inside and link.original_id in inside:
             copies_of[link.original_id].append(link)
             is_copy.add(link.article_id)

@@ -334,12 +334,19 @@ class Store(SourcesMixin, SearchMixin, ReadersMixin):
         return [found[i] for i in wanted if i in found]
 
     def copy_links(self, article_ids: Iterable[str]) -> list[CopyLink]:
+        """The links touching ``article_ids``, in the order their copies, then originals, came in.
+
+        Not in id order: ids follow where files lay, and whatever reads equally strong links
+        first (a lineage tree, a listing) must read them alike wherever the files were."""
         ids = list(article_ids)
+        copy, original = articles.alias("copy"), articles.alias("original")
         with self.engine.connect() as connection:
             rows = connection.execute(
-                sa.select(copy_links).where(
-                    sa.or_(copy_links.c.article_id.in_(ids), copy_links.c.original_id.in_(ids))
-                )
+                sa.select(copy_links)
+                .outerjoin(copy, copy.c.id == copy_links.c.article_id)
+                .outerjoin(original, original.c.id == copy_links.c.original_id)
+                .where(sa.or_(copy_links.c.article_id.in_(ids), copy_links.c.original_id.in_(ids)))
+                .order_by(copy.c.seq, original.c.seq)
             ).all()
         return [_link_from_row(r._mapping) for r in rows]
 
@@ -458,9 +465,14 @@ class Store(SourcesMixin, SearchMixin, ReadersMixin):
 
 def _members(rows: list[Any], links: list[CopyLink]) -> list[StoryMember]:
     """A story's member rows (:data:`_MEMBER_COLUMNS`) as members, each with its relation to the others."""
-    # a copy linked to several members shows the strongest link: verbatim kinds, then score
+    # a copy linked to several members shows the strongest link: verbatim kinds, then score,
+    # then the original published first (not the smaller id: ids follow where files lay)
+    position = {row.id: n for n, row in enumerate(rows)}
     copies_of: dict[str, CopyLink] = {}
-    for strongest in sorted(links, key=lambda k: (k.kind is not CopyKind.REWRITE, k.score)):
+    for strongest in sorted(
+        links,
+        key=lambda k: (k.kind is not CopyKind.REWRITE, k.score, -position.get(k.original_id, len(rows))),
+    ):
         copies_of[strongest.article_id] = strongest
     originals = {link.original_id for link in links}
     members = []
