@@ -36,7 +36,9 @@ def each_size_in_its_own_process(script: str, commands: list[list[str]]) -> list
     process gives each size its own peak memory, and the first size is the baseline."""
     results = []
     for arguments in commands:
-        child = subprocess.run([sys.executable, script, *arguments], check=True, capture_output=True, text=True)
+        child = subprocess.run(
+            [sys.executable, script, *arguments], check=True, capture_output=True, text=True
+        )
         results.append(json.loads(child.stdout))
     base = results[0]
     for row in results:

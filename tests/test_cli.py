@@ -50,7 +50,9 @@ def test_seeds_fold_into_one_story_with_wire_copy_linked(tmp_path: Path, seeds_d
     assert "a troubling precedent for cyberspace" in copied
     assert sum(len(span["copy"].split(". ")) for span in wire["spans"]) >= 5
     # the rewrite retells the AP text: linked to 001, and to 003 that copies part of it
-    rewrites = {link["original_id"]: link for link in story["copy_links"] if link["article_id"] == by_file["000"]}
+    rewrites = {
+        link["original_id"]: link for link in story["copy_links"] if link["article_id"] == by_file["000"]
+    }
     assert set(rewrites) == {by_file["001"], by_file["003"]}
     rewrite = rewrites[by_file["001"]]
     assert rewrite["kind"] == "rewrite"

@@ -368,8 +368,13 @@ def demo_corpus() -> Path:
 @cli.command()
 @click.option("--json", "as_json", is_flag=True, help="Print the ingest summary and stories as JSON.")
 @click.option("--replace", is_flag=True, help="With --db: replace that database if it already exists.")
-@click.option("--serve/--no-serve", "then_serve", default=True, show_default=True,
-              help="Serve the reader on http://127.0.0.1:PORT afterwards (not with --json).")
+@click.option(
+    "--serve/--no-serve",
+    "then_serve",
+    default=True,
+    show_default=True,
+    help="Serve the reader on http://127.0.0.1:PORT afterwards (not with --json).",
+)
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
 @click.pass_context
 def demo(ctx: click.Context, as_json: bool, replace: bool, then_serve: bool, port: int) -> None:
@@ -393,9 +398,7 @@ def demo(ctx: click.Context, as_json: bool, replace: bool, then_serve: bool, por
         report = _run_ingest(store, [demo_corpus()], quiet=as_json)
         found = store.stories()
     if as_json:
-        _echo_json(
-            {"database": url, "ingest": report.as_dict(), "stories": [summary_json(s) for s in found]}
-        )
+        _echo_json({"database": url, "ingest": report.as_dict(), "stories": [summary_json(s) for s in found]})
         return
     _print_report(report, False)
     click.echo(f"database: {url}\n")
@@ -459,7 +462,9 @@ def sources_add(
         try:
             found_url, found_kind = asyncio.run(identify_source(url, _fetch_policy(allow_networks)))
         except FetchError as exc:
-            raise click.ClickException(f"cannot add {url}: {exc.reason} (use --kind to add it without checking)") from exc
+            raise click.ClickException(
+                f"cannot add {url}: {exc.reason} (use --kind to add it without checking)"
+            ) from exc
         if found_url != url and not as_json:
             click.echo(f"{url} announces a feed; following {found_url}")
         url = found_url
@@ -489,7 +494,9 @@ def sources_list(ctx: click.Context, as_json: bool) -> None:
     if not found:
         click.echo("no sources yet: `newsfold sources add URL` or `newsfold sources import FILE.opml`")
         return
-    click.echo(f"{'id':>4}  {'kind':<7} {'health':<8} {'articles':>8}  {'last success':<16}  {'next due':<16}  source")
+    click.echo(
+        f"{'id':>4}  {'kind':<7} {'health':<8} {'articles':>8}  {'last success':<16}  {'next due':<16}  source"
+    )
     for source in found:
         click.echo(
             f"{source.id:>4}  {source.kind.value:<7} {source.health:<8} {source.articles:>8}  "
@@ -529,8 +536,13 @@ def sources_import(ctx: click.Context, opml_file: Path, as_json: bool) -> None:
         for outline in outlines:
             try:
                 source = store.add_source(
-                    Source(outline.url, SourceKind.FEED, title=outline.title, site_url=outline.site_url,
-                           category=outline.category)
+                    Source(
+                        outline.url,
+                        SourceKind.FEED,
+                        title=outline.title,
+                        site_url=outline.site_url,
+                        category=outline.category,
+                    )
                 )
                 added.append(source)
             except SourceExists:
@@ -542,14 +554,14 @@ def sources_import(ctx: click.Context, opml_file: Path, as_json: bool) -> None:
 
 
 @sources.command("export")
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write to a file, not stdout.")
+@click.option(
+    "--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write to a file, not stdout."
+)
 @click.pass_context
 def sources_export(ctx: click.Context, output: Path | None) -> None:
     """The sources as OPML 2.0, for another feed reader (folders from each source's category)."""
     with _open(ctx) as store:
-        document = write_opml(
-            OpmlOutline(s.url, s.title, s.site_url, s.category) for s in store.sources()
-        )
+        document = write_opml(OpmlOutline(s.url, s.title, s.site_url, s.category) for s in store.sources())
     if output is None:
         click.echo(document, nl=False)
     else:
@@ -563,7 +575,9 @@ def sources_export(ctx: click.Context, output: Path | None) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @click.pass_context
-def fetch(ctx: click.Context, allow_networks: tuple[str, ...], every: bool, as_json: bool, quiet: bool) -> None:
+def fetch(
+    ctx: click.Context, allow_networks: tuple[str, ...], every: bool, as_json: bool, quiet: bool
+) -> None:
     """One pass over the sources that are due: fetch what is new, fold it into stories.
 
     A source that moved for good (a permanent redirect) is followed at its new URL from then on.
@@ -613,14 +627,25 @@ def _print_fetch_report(report: FetchReport, as_json: bool) -> None:
 
 @cli.command()
 @_allow_network
-@click.option("--passes", type=click.IntRange(1), default=None, help="Stop after N passes (default: until stopped).")
-@click.option("--max-sleep", type=click.FloatRange(1), default=300.0, show_default=True,
-              help="Longest wait between passes, in seconds (a source added meanwhile is seen by then).")
+@click.option(
+    "--passes", type=click.IntRange(1), default=None, help="Stop after N passes (default: until stopped)."
+)
+@click.option(
+    "--max-sleep",
+    type=click.FloatRange(1),
+    default=300.0,
+    show_default=True,
+    help="Longest wait between passes, in seconds (a source added meanwhile is seen by then).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print each pass's summary as one JSON line.")
 @click.option("--quiet", "-q", is_flag=True, help="Only the summaries, no progress bars.")
 @click.pass_context
 def watch(
-    ctx: click.Context, allow_networks: tuple[str, ...], passes: int | None, max_sleep: float, as_json: bool,
+    ctx: click.Context,
+    allow_networks: tuple[str, ...],
+    passes: int | None,
+    max_sleep: float,
+    as_json: bool,
     quiet: bool,
 ) -> None:
     """Run passes whenever sources fall due, until stopped (Ctrl-C, SIGTERM) or --passes are done.
@@ -720,7 +745,10 @@ _accounts_option = click.option(
     "login. Default: $NEWSFOLD_ACCOUNTS, else single-user.",
 )
 _registration_option = click.option(
-    "--open-registration", is_flag=True, default=None, help="With --accounts: let visitors make accounts at /register."
+    "--open-registration",
+    is_flag=True,
+    default=None,
+    help="With --accounts: let visitors make accounts at /register.",
 )
 
 
@@ -798,7 +826,9 @@ def _read_password(password_stdin: bool) -> str:
 
 @accounts.command("add")
 @click.argument("name")
-@click.option("--password-stdin", is_flag=True, help="Read the password from the first line of stdin (for scripts).")
+@click.option(
+    "--password-stdin", is_flag=True, help="Read the password from the first line of stdin (for scripts)."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_context
 def accounts_add(ctx: click.Context, name: str, password_stdin: bool, as_json: bool) -> None:
@@ -822,7 +852,9 @@ def accounts_add(ctx: click.Context, name: str, password_stdin: bool, as_json: b
 
 @accounts.command("passwd")
 @click.argument("name")
-@click.option("--password-stdin", is_flag=True, help="Read the password from the first line of stdin (for scripts).")
+@click.option(
+    "--password-stdin", is_flag=True, help="Read the password from the first line of stdin (for scripts)."
+)
 @click.pass_context
 def accounts_passwd(ctx: click.Context, name: str, password_stdin: bool) -> None:
     """Set NAME's password (its sessions end)."""
@@ -859,7 +891,9 @@ def tokens() -> None:
 
 @tokens.command("create")
 @click.argument("label")
-@click.option("--account", "account_name", help="The account the token acts for (default: the single-user reader).")
+@click.option(
+    "--account", "account_name", help="The account the token acts for (default: the single-user reader)."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_context
 def tokens_create(ctx: click.Context, label: str, account_name: str | None, as_json: bool) -> None:
@@ -870,7 +904,9 @@ def tokens_create(ctx: click.Context, label: str, account_name: str | None, as_j
         if account_name:
             account = store.account(account_name)
             if account is None:
-                raise click.ClickException(f"no account named {account_name!r}; `newsfold accounts list` shows them")
+                raise click.ClickException(
+                    f"no account named {account_name!r}; `newsfold accounts list` shows them"
+                )
         else:
             account = store.default_account()
         token = new_api_token()
@@ -879,8 +915,11 @@ def tokens_create(ctx: click.Context, label: str, account_name: str | None, as_j
         _echo_json({"label": label, "account": account.name, "token": token})
     else:
         click.echo(token)
-        click.echo(f"token {label!r} for {account.name}: send it as 'Authorization: Bearer <token>'; "
-                   "it is shown only now", err=True)
+        click.echo(
+            f"token {label!r} for {account.name}: send it as 'Authorization: Bearer <token>'; "
+            "it is shown only now",
+            err=True,
+        )
 
 
 @tokens.command("list")

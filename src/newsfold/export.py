@@ -113,9 +113,13 @@ def lineage_json(node: LineageNode) -> dict[str, Any]:
     }
 
 
-
 def follow_json(follow: Follow) -> dict[str, Any]:
-    return {"kind": follow.kind.value, "value": follow.value, "mode": follow.mode.value, "since": iso(follow.created)}
+    return {
+        "kind": follow.kind.value,
+        "value": follow.value,
+        "mode": follow.mode.value,
+        "since": iso(follow.created),
+    }
 
 
 def article_json(article: Article, history: list[ArticleRevision]) -> dict[str, Any]:

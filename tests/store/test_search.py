@@ -15,12 +15,16 @@ from tests.conftest import make_article
 
 FERRY = make_article(
     ["The Harbour Board cut the winter ferry timetable to two sailings a day, chair Agnes Tolley said."],
-    title="Ferry timetable cut", url="https://a.example.test/ferry", outlet="Harbour Courier",
+    title="Ferry timetable cut",
+    url="https://a.example.test/ferry",
+    outlet="Harbour Courier",
     published=datetime(2026, 3, 2, 9, tzinfo=UTC),
 )
 FEES = make_article(
     ["Mooring fees at the marina will rise by a tenth in April, the Harbour Board announced."],
-    title="Mooring fees rise", url="https://b.example.test/fees", outlet="Valley Ledger",
+    title="Mooring fees rise",
+    url="https://b.example.test/fees",
+    outlet="Valley Ledger",
     published=datetime(2026, 3, 5, 9, tzinfo=UTC),
 )
 
@@ -41,7 +45,9 @@ def test_words_phrases_and_filters(tmp_path: Path) -> None:
         assert (hit.article_id, hit.story_id) == (FERRY.id, "s0")
         assert "[" in hit.snippet
         assert [h.article_id for h in store.search("harbour", outlet="Valley Ledger")] == [FEES.id]
-        assert [h.article_id for h in store.search("harbour", since=datetime(2026, 3, 4, tzinfo=UTC))] == [FEES.id]
+        assert [h.article_id for h in store.search("harbour", since=datetime(2026, 3, 4, tzinfo=UTC))] == [
+            FEES.id
+        ]
         assert [h.article_id for h in store.search("board", entity="Agnes Tolley")] == [FERRY.id]
         assert store.search("") == []
 
@@ -50,7 +56,9 @@ def test_a_revision_replaces_the_indexed_text(tmp_path: Path) -> None:
     with _store(tmp_path) as store:
         edited = make_article(
             ["The Harbour Board restored the winter ferry timetable after protests."],
-            title="Ferry timetable restored", url="https://a.example.test/ferry", outlet="Harbour Courier",
+            title="Ferry timetable restored",
+            url="https://a.example.test/ferry",
+            outlet="Harbour Courier",
         )
         batch = Batch()
         batch.revisions.append(Revision(current=edited, previous=FERRY))

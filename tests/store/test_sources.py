@@ -16,7 +16,9 @@ NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 def test_sources_survive_a_restart_with_their_fetch_state(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'n.db'}"
     with open_store(url) as store:
-        feed = store.add_source(Source("https://news.example.test/feed.xml", SourceKind.FEED, title="Example"))
+        feed = store.add_source(
+            Source("https://news.example.test/feed.xml", SourceKind.FEED, title="Example")
+        )
         assert feed.id is not None
         assert feed.health == "new"
         with pytest.raises(SourceExists, match="already followed"):
@@ -27,7 +29,12 @@ def test_sources_survive_a_restart_with_their_fetch_state(tmp_path: Path) -> Non
     with open_store(url) as store:
         again = store.source(feed.id)
         assert again is not None
-        assert (again.etag, again.last_fetched, again.error_count, again.health) == ('"v3"', NOW, 2, "failing")
+        assert (again.etag, again.last_fetched, again.error_count, again.health) == (
+            '"v3"',
+            NOW,
+            2,
+            "failing",
+        )
         assert store.source("https://news.example.test/feed.xml") == again
         assert store.due_sources(NOW) == []
         assert store.due_sources(NOW + timedelta(hours=1)) == [again]

@@ -110,12 +110,13 @@ def test_the_chronological_account_tells_the_same_sentences_oldest_first(
     assert any("July 15" in text for text in order[:wednesday])  # the attack before the break
 
 
-
 def test_the_same_reports_fold_into_the_same_account_whatever_their_ids(tmp_path: Path) -> None:
     """An article's id follows where its file lay, so nothing an account says may follow the ids
     (CI's checkout once drew another lead sentence from the same five files than a session's)."""
     db = tmp_path / "n.db"
-    CliRunner().invoke(cli, ["--db", str(db), "ingest", "-q", str(shared_path("seeds"))], catch_exceptions=False)
+    CliRunner().invoke(
+        cli, ["--db", str(db), "ingest", "-q", str(shared_path("seeds"))], catch_exceptions=False
+    )
     with open_store(f"sqlite:///{db}") as store:
         articles = [article for article, _ in store.iter_articles()]
         links = store.copy_links(a.id for a in articles)
@@ -127,10 +128,14 @@ def test_the_same_reports_fold_into_the_same_account_whatever_their_ids(tmp_path
         renamed = {a.id: f"id{n}" for n, a in enumerate(order)}
         relabelled = [dataclasses.replace(a, id=renamed[a.id]) for a in articles]
         moved = [
-            dataclasses.replace(link, article_id=renamed[link.article_id], original_id=renamed[link.original_id])
+            dataclasses.replace(
+                link, article_id=renamed[link.article_id], original_id=renamed[link.original_id]
+            )
             for link in links
         ]
         outlet_of = {a.id: a.source_name for a in relabelled}
         folded = synthesize("s", relabelled, moved)
-        accounts.append([(s.text, sorted(outlet_of[c.article_id] for c in s.citations)) for s in folded.account])
+        accounts.append(
+            [(s.text, sorted(outlet_of[c.article_id] for c in s.citations)) for s in folded.account]
+        )
     assert all(account == accounts[0] for account in accounts)

@@ -64,7 +64,9 @@ class ReadersMixin:
 
     def accounts(self) -> list[Account]:
         with self.engine.connect() as connection:
-            return [_account(r._mapping) for r in connection.execute(sa.select(accounts).order_by(accounts.c.id))]
+            return [
+                _account(r._mapping) for r in connection.execute(sa.select(accounts).order_by(accounts.c.id))
+            ]
 
     def password_hash(self, name: str) -> tuple[Account, str] | None:
         """The account and its password hash, for a login to check (None: no such account, or
@@ -216,14 +218,17 @@ class ReadersMixin:
                 .where(follows.c.account_id == account_id)
                 .order_by(follows.c.created_at, follows.c.kind, follows.c.value)
             ).all()
-        return [
-            Follow(FollowKind(r.kind), r.value, FollowMode(r.mode), _time(r.created_at)) for r in rows
-        ]
+        return [Follow(FollowKind(r.kind), r.value, FollowMode(r.mode), _time(r.created_at)) for r in rows]
 
     # -- reads -------------------------------------------------------------------------------
 
     def mark_read(
-        self, account_id: int, story_id: str, article_ids: Iterable[str], outlets: Iterable[str], when: datetime
+        self,
+        account_id: int,
+        story_id: str,
+        article_ids: Iterable[str],
+        outlets: Iterable[str],
+        when: datetime,
     ) -> None:
         """Remember what the reader has now seen of a story (replacing the previous visit)."""
         values = {
@@ -234,7 +239,9 @@ class ReadersMixin:
         key = (story_reads.c.account_id == account_id, story_reads.c.story_id == story_id)
         with self.engine.begin() as connection:
             if not connection.execute(story_reads.update().where(*key).values(**values)).rowcount:
-                connection.execute(story_reads.insert().values(account_id=account_id, story_id=story_id, **values))
+                connection.execute(
+                    story_reads.insert().values(account_id=account_id, story_id=story_id, **values)
+                )
 
     def last_read(self, account_id: int, story_id: str) -> StoryRead | None:
         """The reader's previous visit to a story, or to any story merged into it since (the
@@ -257,9 +264,13 @@ class ReadersMixin:
     def last_reads(self, account_id: int) -> dict[str, StoryRead]:
         """Every story the reader has visited, by story id."""
         with self.engine.connect() as connection:
-            rows = connection.execute(sa.select(story_reads).where(story_reads.c.account_id == account_id)).all()
+            rows = connection.execute(
+                sa.select(story_reads).where(story_reads.c.account_id == account_id)
+            ).all()
         return {
-            r.story_id: StoryRead(r.story_id, _time(r.read_at), frozenset(r.article_ids), frozenset(r.outlets))
+            r.story_id: StoryRead(
+                r.story_id, _time(r.read_at), frozenset(r.article_ids), frozenset(r.outlets)
+            )
             for r in rows
         }
 

@@ -43,7 +43,9 @@ class SourcesMixin:
 
     def sources(self) -> list[Source]:
         with self.engine.connect() as connection:
-            return [_source(r._mapping) for r in connection.execute(sa.select(sources).order_by(sources.c.id))]
+            return [
+                _source(r._mapping) for r in connection.execute(sa.select(sources).order_by(sources.c.id))
+            ]
 
     def source(self, ref: int | str) -> Source | None:
         """A source by id (a number, or digits) or by URL."""
@@ -85,7 +87,8 @@ class SourcesMixin:
             for start in range(0, len(wanted), 500):
                 rows = connection.execute(
                     sa.select(source_items.c.url, source_items.c.entry_hash).where(
-                        source_items.c.source_id == source_id, source_items.c.url.in_(wanted[start : start + 500])
+                        source_items.c.source_id == source_id,
+                        source_items.c.url.in_(wanted[start : start + 500]),
                     )
                 )
                 found.update((r.url, r.entry_hash) for r in rows)
@@ -104,11 +107,15 @@ class SourcesMixin:
             connection.execute(
                 source_items.insert(),
                 [
-                    {"source_id": source_id, "url": url, "entry_hash": entry_hash, "seen_at": time_column(now)}
+                    {
+                        "source_id": source_id,
+                        "url": url,
+                        "entry_hash": entry_hash,
+                        "seen_at": time_column(now),
+                    }
                     for url, entry_hash in items.items()
                 ],
             )
-
 
 
 _TIMES = ("next_due", "last_fetched", "last_success", "added_at")

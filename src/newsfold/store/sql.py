@@ -95,7 +95,6 @@ class Batch:
         return len(self.articles)
 
 
-
 class Store(SourcesMixin, SearchMixin, ReadersMixin):
     """Articles, copy links and stories, behind a few methods the pipeline and CLI need."""
 
@@ -424,7 +423,9 @@ class Store(SourcesMixin, SearchMixin, ReadersMixin):
                 if (link.article_id, link.original_id) in seen:
                     continue
                 seen.add((link.article_id, link.original_id))
-                for story_id in {story_of[end] for end in (link.article_id, link.original_id) if end in story_of}:
+                for story_id in {
+                    story_of[end] for end in (link.article_id, link.original_id) if end in story_of
+                }:
                     links_of[story_id].append(link)
         return [(head, _members(rows_of[head.id], links_of[head.id])) for head in heads]
 
@@ -458,7 +459,9 @@ class Store(SourcesMixin, SearchMixin, ReadersMixin):
             if head is None:
                 return None
             rows = connection.execute(
-                sa.select(*_MEMBER_COLUMNS).where(articles.c.story_id == story_id).order_by(*_PUBLICATION_ORDER)
+                sa.select(*_MEMBER_COLUMNS)
+                .where(articles.c.story_id == story_id)
+                .order_by(*_PUBLICATION_ORDER)
             ).all()
         return _summary(head._mapping), _members(list(rows), self.copy_links(r.id for r in rows))
 
