@@ -56,8 +56,8 @@ def test_seeds_fold_into_one_story_with_wire_copy_linked(tmp_path: Path, seeds_d
     assert set(rewrites) == {by_file["001"], by_file["003"]}
     rewrite = rewrites[by_file["001"]]
     assert rewrite["kind"] == "rewrite"
-    # it is closest to 003's wording, so that is the relation a member listing names
-    assert origin_of[by_file["000"]]["relation"] == f"rewrite of {by_file['003']}"
+    # closer to 003's wording, but a listing names the original nearest the root, as the tree does
+    assert origin_of[by_file["000"]]["relation"] == f"rewrite of {by_file['001']}"
     paraphrased = [span for span in rewrite["spans"] if not span["verbatim"]]
     assert len(paraphrased) > len(rewrite["spans"]) / 2
     independent = {by_file["002"], by_file["004"]}

@@ -468,13 +468,20 @@ class Store(SourcesMixin, SearchMixin, ReadersMixin):
 
 def _members(rows: list[Any], links: list[CopyLink]) -> list[StoryMember]:
     """A story's member rows (:data:`_MEMBER_COLUMNS`) as members, each with its relation to the others."""
-    # a copy linked to several members shows the strongest link: verbatim kinds, then score,
-    # then the original published first (not the smaller id: ids follow where files lay)
+    # a copy linked to several members shows the strongest link: verbatim kinds first, then
+    # to an original that copies no one (as its lineage tree hangs it: nearest the root), then
+    # score, then the original published first (not the smaller id: ids follow where files lay)
     position = {row.id: n for n, row in enumerate(rows)}
+    copying = {link.article_id for link in links}
     copies_of: dict[str, CopyLink] = {}
     for strongest in sorted(
         links,
-        key=lambda k: (k.kind is not CopyKind.REWRITE, k.score, -position.get(k.original_id, len(rows))),
+        key=lambda k: (
+            k.kind is not CopyKind.REWRITE,
+            k.original_id not in copying,
+            k.score,
+            -position.get(k.original_id, len(rows)),
+        ),
     ):
         copies_of[strongest.article_id] = strongest
     originals = {link.original_id for link in links}
