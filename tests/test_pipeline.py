@@ -13,6 +13,7 @@ import pytest
 import sqlalchemy as sa
 
 from newsfold.cli import demo_corpus
+from newsfold.copies.lineage import lineage_trees
 from newsfold.model import DocumentKind, RawDocument
 from newsfold.pipeline import Engine
 from newsfold.store import Store, open_store
@@ -150,3 +151,26 @@ def test_the_demo_folds_alike_wherever_its_folder_lies(tmp_path: Path) -> None:
         shutil.copytree(demo_corpus(), folder)
         seen.append(_folded_where(folder, tmp_path / place / "n.db"))
     assert seen[0] == seen[1] == seen[2]
+
+
+def test_each_members_relation_names_its_parent_in_the_lineage_tree(demo_url: str) -> None:
+    """The member listing (API, article page) and the lineage tree (story page, CLI) tell one story."""
+    with open_store(demo_url) as store:
+        told = 0
+        for summary in store.stories():
+            found = store.story(summary.id)
+            assert found is not None
+            members = found[1]
+            parent: dict[str, str] = {}
+            pending = lineage_trees(
+                [m.article_id for m in members], store.copy_links(m.article_id for m in members)
+            )
+            while pending:
+                node = pending.pop()
+                parent.update((child.article_id, node.article_id) for child in node.children)
+                pending.extend(node.children)
+            for member in members:
+                if " of " in member.relation:
+                    told += 1
+                    assert member.relation.split(" of ")[1] == parent[member.article_id], member.relation
+        assert told >= 10  # the demo has copy families to tell
