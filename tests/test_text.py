@@ -22,6 +22,41 @@ def test_a_month_abbreviation_before_a_day_does_not_end_a_sentence() -> None:
     ]
 
 
+def test_a_short_quotation_stays_in_the_sentence_that_quotes_it() -> None:
+    text = "Rama said: “This is undeniable evidence. Iran did it.” The ministry denied it."
+    assert split_sentences(text) == [
+        "Rama said: “This is undeniable evidence. Iran did it.”",
+        "The ministry denied it.",
+    ]
+    assert split_sentences('He said: "We stay. They go." Then he left.') == [
+        'He said: "We stay. They go."',
+        "Then he left.",
+    ]
+
+
+def test_a_quotation_left_open_is_split_as_if_unquoted() -> None:
+    # a long quote runs over paragraphs and closes only at the end of the last one
+    assert split_sentences("“We will fight. We will win. We will never give up. Not once. Never.") == [
+        "“We will fight.",
+        "We will win.",
+        "We will never give up.",
+        "Not once.",
+        "Never.",
+    ]
+
+
+def test_titles_before_a_name_do_not_end_a_sentence() -> None:
+    assert split_sentences("Gen. Smith and Sen. Jones met Prof. Lee. They agreed.") == [
+        "Gen. Smith and Sen. Jones met Prof. Lee.",
+        "They agreed.",
+    ]
+
+
+@given(st.text(alphabet=st.sampled_from(list("ab .“”\"A")), max_size=200))
+def test_quoted_splitting_loses_no_words(text: str) -> None:
+    assert " ".join(split_sentences(text)).split() == text.split()
+
+
 @given(st.text(max_size=300))
 def test_splitting_loses_no_words(text: str) -> None:
     assert " ".join(split_sentences(text)).split() == text.split()
