@@ -7,6 +7,7 @@ import shutil
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -97,3 +98,32 @@ def demo_url(demo_template: Path, tmp_path: Path) -> str:
     path = tmp_path / "demo.db"
     shutil.copyfile(demo_template, path)
     return f"sqlite:///{path}"
+
+
+def what_readers_see(folder: Path, url: str) -> dict[str, Any]:
+    """``folder`` ingested into the store at ``url``: what readers see of it (stories, each member's
+    relation, copy links), with article ids replaced by the file each article came from (ids
+    follow where the files lay; nothing else may, nor may the backend)."""
+    from newsfold.pipeline import Engine
+    from newsfold.store import open_store
+
+    with open_store(url) as store:
+        Engine(store).ingest_paths([folder])
+        name = {article.id: Path(article.origin).name for article, _ in store.iter_articles()}
+
+        def named(text: str) -> str:
+            for article_id, file_name in name.items():
+                text = text.replace(article_id, file_name)
+            return text
+
+        stories, relations = [], {}
+        for summary in store.stories():
+            found = store.story(summary.id)
+            assert found is not None
+            stories.append(sorted(name[m.article_id] for m in found[1]))
+            relations.update({name[m.article_id]: named(m.relation) for m in found[1]})
+        links = sorted(
+            (name[link.article_id], link.kind.value, name[link.original_id], link.score)
+            for link in store.iter_copy_links()
+        )
+    return {"stories": sorted(stories), "relations": relations, "links": links}

@@ -7,7 +7,6 @@ import shutil
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -18,6 +17,7 @@ from newsfold.model import DocumentKind, RawDocument
 from newsfold.pipeline import Engine
 from newsfold.store import Store, open_store
 from newsfold.store.schema import MIGRATIONS, schema_migrations
+from tests.conftest import what_readers_see
 
 T0 = datetime(2025, 6, 2, 8, 0, tzinfo=UTC)
 STORY = [
@@ -117,31 +117,6 @@ def test_a_version_1_database_is_migrated_and_its_links_still_read(tmp_path: Pat
         assert migrated.revisions("copy") == []
 
 
-def _folded_where(folder: Path, db: Path) -> dict[str, Any]:
-    """What readers see of a store (stories, each member's relation, copy links), with article
-    ids replaced by the file each article came from: ids follow where the files lay, nothing else may."""
-    with open_store(f"sqlite:///{db}") as store:
-        Engine(store).ingest_paths([folder])
-        name = {article.id: Path(article.origin).name for article, _ in store.iter_articles()}
-
-        def named(text: str) -> str:
-            for article_id, file_name in name.items():
-                text = text.replace(article_id, file_name)
-            return text
-
-        stories, relations = [], {}
-        for summary in store.stories():
-            found = store.story(summary.id)
-            assert found is not None
-            stories.append(sorted(name[m.article_id] for m in found[1]))
-            relations.update({name[m.article_id]: named(m.relation) for m in found[1]})
-        links = sorted(
-            (name[link.article_id], link.kind.value, name[link.original_id], link.score)
-            for link in store.iter_copy_links()
-        )
-    return {"stories": sorted(stories), "relations": relations, "links": links}
-
-
 def test_the_demo_folds_alike_wherever_its_folder_lies(tmp_path: Path) -> None:
     """Ties broken by article id once pointed a copy link one way in one checkout and the other
     way in CI's; three placements make any tie left to the ids very likely to show."""
@@ -149,7 +124,7 @@ def test_the_demo_folds_alike_wherever_its_folder_lies(tmp_path: Path) -> None:
     for place in ("here", "there/deeper", "elsewhere/x/y"):
         folder = tmp_path / place / "corpus"
         shutil.copytree(demo_corpus(), folder)
-        seen.append(_folded_where(folder, tmp_path / place / "n.db"))
+        seen.append(what_readers_see(folder, f"sqlite:///{tmp_path / place / 'n.db'}"))
     assert seen[0] == seen[1] == seen[2]
 
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import hashlib
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -19,10 +18,6 @@ from newsfold.store.schema import MIGRATIONS
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
-def _url(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'n.db'}"
-
-
 def _hash(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
@@ -30,8 +25,8 @@ def _hash(secret: str) -> str:
 # -- accounts --------------------------------------------------------------------------------
 
 
-def test_an_account_is_found_by_id_and_by_name_and_its_name_is_taken(tmp_path: Path) -> None:
-    with open_store(_url(tmp_path)) as store:
+def test_an_account_is_found_by_id_and_by_name_and_its_name_is_taken(store_url: str) -> None:
+    with open_store(store_url) as store:
         ada = store.create_account("ada", "hash-a")
         assert ada.name == "ada"
         with pytest.raises(AccountExists, match="ada"):
@@ -42,15 +37,15 @@ def test_an_account_is_found_by_id_and_by_name_and_its_name_is_taken(tmp_path: P
         assert store.account(ada.id + 1) is None
 
 
-def test_accounts_are_listed_in_id_order(tmp_path: Path) -> None:
-    with open_store(_url(tmp_path)) as store:
+def test_accounts_are_listed_in_id_order(store_url: str) -> None:
+    with open_store(store_url) as store:
         made = [store.create_account(name, None) for name in ("zoe", "ada", "max")]
         assert store.accounts() == made
         assert [a.id for a in made] == sorted(a.id for a in made)
 
 
-def test_the_default_account_is_made_once_and_has_no_password(tmp_path: Path) -> None:
-    with open_store(_url(tmp_path)) as store:
+def test_the_default_account_is_made_once_and_has_no_password(store_url: str) -> None:
+    with open_store(store_url) as store:
         reader = store.default_account()
         assert reader.name == DEFAULT_ACCOUNT
         assert store.default_account() == reader
@@ -58,16 +53,16 @@ def test_the_default_account_is_made_once_and_has_no_password(tmp_path: Path) ->
         assert store.password_hash(DEFAULT_ACCOUNT) is None
 
 
-def test_password_hash_gives_the_account_with_its_hash(tmp_path: Path) -> None:
-    with open_store(_url(tmp_path)) as store:
+def test_password_hash_gives_the_account_with_its_hash(store_url: str) -> None:
+    with open_store(store_url) as store:
         ada = store.create_account("ada", "hash-a")
         assert store.password_hash("ada") == (ada, "hash-a")
         assert store.password_hash("nobody") is None
 
 
-def test_changing_a_password_ends_the_accounts_sessions_only(tmp_path: Path) -> None:
+def test_changing_a_password_ends_the_accounts_sessions_only(store_url: str) -> None:
     now = datetime.now(UTC)
-    with open_store(_url(tmp_path)) as store:
+    with open_store(store_url) as store:
         ada = store.create_account("ada", "old")
         bob = store.create_account("bob", "bob's")
         store.start_session(_hash("ada-cookie"), ada.id, "csrf-a", now + timedelta(hours=1))
@@ -81,9 +76,9 @@ def test_changing_a_password_ends_the_accounts_sessions_only(tmp_path: Path) -> 
 # -- sessions --------------------------------------------------------------------------------
 
 
-def test_a_session_gives_its_account_and_csrf_token_until_it_expires(tmp_path: Path) -> None:
+def test_a_session_gives_its_account_and_csrf_token_until_it_expires(store_url: str) -> None:
     now = datetime.now(UTC)
-    with open_store(_url(tmp_path)) as store:
+    with open_store(store_url) as store:
         ada = store.create_account("ada", "h")
         store.start_session(_hash("cookie"), ada.id, "csrf", now + timedelta(hours=1))
         assert store.session(_hash("cookie"), now) == (ada, "csrf")
@@ -91,18 +86,18 @@ def test_a_session_gives_its_account_and_csrf_token_until_it_expires(tmp_path: P
         assert store.session(_hash("another cookie"), now) is None
 
 
-def test_an_ended_session_is_gone(tmp_path: Path) -> None:
+def test_an_ended_session_is_gone(store_url: str) -> None:
     now = datetime.now(UTC)
-    with open_store(_url(tmp_path)) as store:
+    with open_store(store_url) as store:
         ada = store.create_account("ada", "h")
         store.start_session(_hash("cookie"), ada.id, "csrf", now + timedelta(hours=1))
         store.end_session(_hash("cookie"))
         assert store.session(_hash("cookie"), now) is None
 
 
-def test_expired_sessions_are_purged_when_another_starts(tmp_path: Path) -> None:
+def test_expired_sessions_are_purged_when_another_starts(store_url: str) -> None:
     now = datetime.now(UTC)
-    with open_store(_url(tmp_path)) as store:
+    with open_store(store_url) as store:
         ada = store.create_account("ada", "h")
 
         def kept() -> list[str]:
@@ -118,8 +113,8 @@ def test_expired_sessions_are_purged_when_another_starts(tmp_path: Path) -> None
 # -- API tokens ------------------------------------------------------------------------------
 
 
-def test_an_api_token_acts_for_its_account_and_notes_its_use(tmp_path: Path) -> None:
-    with open_store(_url(tmp_path)) as store:
+def test_an_api_token_acts_for_its_account_and_notes_its_use(store_url: str) -> None:
+    with open_store(store_url) as store:
         ada = store.create_account("ada", "h")
         store.add_api_token(_hash("token"), ada.id, "laptop")
         (listed,) = store.api_tokens()
@@ -130,8 +125,8 @@ def test_an_api_token_acts_for_its_account_and_notes_its_use(tmp_path: Path) -> 
         assert store.api_token_account(_hash("unknown")) is None
 
 
-def test_api_tokens_list_only_a_prefix_of_the_hash(tmp_path: Path) -> None:
-    with open_store(_url(tmp_path)) as store:
+def test_api_tokens_list_only_a_prefix_of_the_hash(store_url: str) -> None:
+    with open_store(store_url) as store:
         ada = store.create_account("ada", "h")
         store.add_api_token(_hash("token"), ada.id, "laptop")
         (listed,) = store.api_tokens()
@@ -139,8 +134,8 @@ def test_api_tokens_list_only_a_prefix_of_the_hash(tmp_path: Path) -> None:
         assert not any(_hash("token")[:9] in str(value) for value in listed.values())
 
 
-def test_revoking_a_label_counts_the_tokens_and_stops_them(tmp_path: Path) -> None:
-    with open_store(_url(tmp_path)) as store:
+def test_revoking_a_label_counts_the_tokens_and_stops_them(store_url: str) -> None:
+    with open_store(store_url) as store:
         ada = store.create_account("ada", "h")
         store.add_api_token(_hash("one"), ada.id, "laptop")
         store.add_api_token(_hash("two"), ada.id, "laptop")
@@ -155,15 +150,15 @@ def test_revoking_a_label_counts_the_tokens_and_stops_them(tmp_path: Path) -> No
 # -- follows ---------------------------------------------------------------------------------
 
 
-def test_a_follow_is_listed(tmp_path: Path) -> None:
-    with open_store(_url(tmp_path)) as store:
+def test_a_follow_is_listed(store_url: str) -> None:
+    with open_store(store_url) as store:
         ada = store.create_account("ada", "h")
         follow = store.set_follow(ada.id, FollowKind.SOURCE, "The Herald", FollowMode.FOLLOW)
         assert store.follows(ada.id) == [follow]
 
 
-def test_following_again_switches_the_mode_without_a_duplicate(tmp_path: Path) -> None:
-    with open_store(_url(tmp_path)) as store:
+def test_following_again_switches_the_mode_without_a_duplicate(store_url: str) -> None:
+    with open_store(store_url) as store:
         ada = store.create_account("ada", "h")
         store.set_follow(ada.id, FollowKind.ENTITY, "Edi Rama", FollowMode.FOLLOW)
         store.set_follow(ada.id, FollowKind.ENTITY, "Edi Rama", FollowMode.MUTE)
@@ -171,8 +166,8 @@ def test_following_again_switches_the_mode_without_a_duplicate(tmp_path: Path) -
         assert (only.kind, only.value, only.mode) == (FollowKind.ENTITY, "Edi Rama", FollowMode.MUTE)
 
 
-def test_remove_follow_says_whether_there_was_one(tmp_path: Path) -> None:
-    with open_store(_url(tmp_path)) as store:
+def test_remove_follow_says_whether_there_was_one(store_url: str) -> None:
+    with open_store(store_url) as store:
         ada = store.create_account("ada", "h")
         store.set_follow(ada.id, FollowKind.KEYWORD, "tariffs", FollowMode.FOLLOW)
         assert store.remove_follow(ada.id, FollowKind.KEYWORD, "tariffs")
@@ -180,8 +175,8 @@ def test_remove_follow_says_whether_there_was_one(tmp_path: Path) -> None:
         assert store.follows(ada.id) == []
 
 
-def test_follows_are_per_account(tmp_path: Path) -> None:
-    with open_store(_url(tmp_path)) as store:
+def test_follows_are_per_account(store_url: str) -> None:
+    with open_store(store_url) as store:
         ada = store.create_account("ada", "h")
         bob = store.create_account("bob", "h")
         adas = store.set_follow(ada.id, FollowKind.STORY, "s1", FollowMode.FOLLOW)
@@ -195,8 +190,8 @@ def test_follows_are_per_account(tmp_path: Path) -> None:
 # -- reads -----------------------------------------------------------------------------------
 
 
-def test_a_read_is_remembered_as_sets_of_articles_and_outlets(tmp_path: Path) -> None:
-    with open_store(_url(tmp_path)) as store:
+def test_a_read_is_remembered_as_sets_of_articles_and_outlets(store_url: str) -> None:
+    with open_store(store_url) as store:
         ada = store.create_account("ada", "h")
         assert store.last_read(ada.id, "s1") is None
         store.mark_read(ada.id, "s1", ["a2", "a1", "a2"], ["Herald", "Wire"], T0)
@@ -205,8 +200,8 @@ def test_a_read_is_remembered_as_sets_of_articles_and_outlets(tmp_path: Path) ->
         )
 
 
-def test_a_second_read_replaces_the_first(tmp_path: Path) -> None:
-    with open_store(_url(tmp_path)) as store:
+def test_a_second_read_replaces_the_first(store_url: str) -> None:
+    with open_store(store_url) as store:
         ada = store.create_account("ada", "h")
         store.mark_read(ada.id, "s1", ["a1"], ["Herald"], T0)
         later = T0 + timedelta(hours=3)
@@ -217,8 +212,8 @@ def test_a_second_read_replaces_the_first(tmp_path: Path) -> None:
         assert list(store.last_reads(ada.id)) == ["s1"]
 
 
-def test_last_reads_maps_each_story_read_by_this_account(tmp_path: Path) -> None:
-    with open_store(_url(tmp_path)) as store:
+def test_last_reads_maps_each_story_read_by_this_account(store_url: str) -> None:
+    with open_store(store_url) as store:
         ada = store.create_account("ada", "h")
         bob = store.create_account("bob", "h")
         store.mark_read(ada.id, "s1", ["a1"], ["Herald"], T0)
@@ -231,8 +226,8 @@ def test_last_reads_maps_each_story_read_by_this_account(tmp_path: Path) -> None
         assert store.last_read(bob.id, "s1") is None
 
 
-def test_last_read_finds_a_visit_to_a_story_merged_into_it(tmp_path: Path) -> None:
-    with open_store(_url(tmp_path)) as store:
+def test_last_read_finds_a_visit_to_a_story_merged_into_it(store_url: str) -> None:
+    with open_store(store_url) as store:
         ada = store.create_account("ada", "h")
         store.mark_read(ada.id, "old", ["a1"], ["Herald"], T0)
         with store.engine.begin() as connection:
@@ -253,8 +248,8 @@ def test_last_read_finds_a_visit_to_a_story_merged_into_it(tmp_path: Path) -> No
 # -- schema ----------------------------------------------------------------------------------
 
 
-def test_a_version_5_database_gains_the_reader_tables(tmp_path: Path) -> None:
-    url = _url(tmp_path)
+def test_a_version_5_database_gains_the_reader_tables(store_url: str) -> None:
+    url = store_url
     engine = sa.create_engine(url)
     with engine.begin() as connection:  # the schema as it was before readers
         schema.schema_migrations.create(connection)

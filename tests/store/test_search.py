@@ -29,8 +29,8 @@ FEES = make_article(
 )
 
 
-def _store(tmp_path: Path) -> Store:
-    store = open_store(f"sqlite:///{tmp_path / 'n.db'}")
+def _store(url: str) -> Store:
+    store = open_store(url)
     batch = Batch()
     for n, article in enumerate((FERRY, FEES)):
         batch.articles.append((article, StoryAssignment(article.id, f"s{n}", 0.0, "opened a story", True)))
@@ -38,8 +38,8 @@ def _store(tmp_path: Path) -> Store:
     return store
 
 
-def test_words_phrases_and_filters(tmp_path: Path) -> None:
-    with _store(tmp_path) as store:
+def test_words_phrases_and_filters(store_url: str) -> None:
+    with _store(store_url) as store:
         assert {h.article_id for h in store.search("harbour board")} == {FERRY.id, FEES.id}
         [hit] = store.search('"ferry timetable"')
         assert (hit.article_id, hit.story_id) == (FERRY.id, "s0")
@@ -52,8 +52,8 @@ def test_words_phrases_and_filters(tmp_path: Path) -> None:
         assert store.search("") == []
 
 
-def test_a_revision_replaces_the_indexed_text(tmp_path: Path) -> None:
-    with _store(tmp_path) as store:
+def test_a_revision_replaces_the_indexed_text(store_url: str) -> None:
+    with _store(store_url) as store:
         edited = make_article(
             ["The Harbour Board restored the winter ferry timetable after protests."],
             title="Ferry timetable restored",
@@ -68,7 +68,7 @@ def test_a_revision_replaces_the_indexed_text(tmp_path: Path) -> None:
 
 
 def test_index_is_built_for_articles_stored_before_it_existed(tmp_path: Path) -> None:
-    with _store(tmp_path) as store, store.engine.begin() as connection:
+    with _store(f"sqlite:///{tmp_path / 'n.db'}") as store, store.engine.begin() as connection:
         connection.exec_driver_sql("DROP TABLE article_search")
         connection.exec_driver_sql("DELETE FROM schema_migrations WHERE version >= 5")  # back to v4
     with open_store(f"sqlite:///{tmp_path / 'n.db'}") as reopened:
@@ -84,7 +84,7 @@ def test_any_query_is_a_safe_expression(query: str) -> None:
         assert part.strip('"').strip() == part.strip('"')
 
 
-def test_hostile_queries_never_raise(tmp_path: Path) -> None:
-    with _store(tmp_path) as store:
+def test_hostile_queries_never_raise(store_url: str) -> None:
+    with _store(store_url) as store:
         for query in ['harbour" OR 1=1 --', "NEAR(", "*", "a AND", '"""', "title:ferry", "^harbour"]:
             store.search(query)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
@@ -13,8 +12,8 @@ from newsfold.store import SourceExists, open_store
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
-def test_sources_survive_a_restart_with_their_fetch_state(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'n.db'}"
+def test_sources_survive_a_restart_with_their_fetch_state(store_url: str) -> None:
+    url = store_url
     with open_store(url) as store:
         feed = store.add_source(
             Source("https://news.example.test/feed.xml", SourceKind.FEED, title="Example")
@@ -40,8 +39,8 @@ def test_sources_survive_a_restart_with_their_fetch_state(tmp_path: Path) -> Non
         assert store.due_sources(NOW + timedelta(hours=1)) == [again]
 
 
-def test_due_sources_put_never_fetched_ones_first(tmp_path: Path) -> None:
-    with open_store(f"sqlite:///{tmp_path / 'n.db'}") as store:
+def test_due_sources_put_never_fetched_ones_first(store_url: str) -> None:
+    with open_store(store_url) as store:
         old = store.add_source(Source("https://a.example.test/feed", SourceKind.FEED))
         old.next_due = NOW - timedelta(minutes=5)
         store.update_source(old)
@@ -49,8 +48,8 @@ def test_due_sources_put_never_fetched_ones_first(tmp_path: Path) -> None:
         assert [s.id for s in store.due_sources(NOW)] == [new.id, old.id]
 
 
-def test_items_are_remembered_per_source_and_forgotten_with_it(tmp_path: Path) -> None:
-    with open_store(f"sqlite:///{tmp_path / 'n.db'}") as store:
+def test_items_are_remembered_per_source_and_forgotten_with_it(store_url: str) -> None:
+    with open_store(store_url) as store:
         a = store.add_source(Source("https://a.example.test/feed", SourceKind.FEED))
         b = store.add_source(Source("https://b.example.test/feed", SourceKind.FEED))
         assert a.id is not None

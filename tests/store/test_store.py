@@ -1,4 +1,4 @@
-"""The SQLite store: migrations, round-trips, atomic batches, and surviving a killed ingest."""
+"""The store (SQLite, and PostgreSQL where a server answers): migrations, round-trips, atomic batches, and surviving a killed ingest."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -35,18 +36,18 @@ def _assignment(article_id: str, story: str) -> StoryAssignment:
     return StoryAssignment(article_id, story, 0.5, False, "similar")
 
 
-def test_migrations_run_once(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'n.db'}"
-    with open_store(url) as store:
+def test_migrations_run_once(store_url: str) -> None:
+    with open_store(store_url) as store:
         assert store.schema_version == len(MIGRATIONS)
-    with open_store(url) as store:
+    with open_store(store_url) as store:
         assert store.schema_version == len(MIGRATIONS)
-    rows = sqlite3.connect(tmp_path / "n.db").execute("select version from schema_migrations").fetchall()
-    assert rows == [(v,) for v in range(1, len(MIGRATIONS) + 1)]
+        with store.engine.connect() as connection:
+            rows = connection.execute(sa.text("select version from schema_migrations order by version")).all()
+    assert [tuple(r) for r in rows] == [(v,) for v in range(1, len(MIGRATIONS) + 1)]
 
 
-def test_article_round_trip_and_story_listing(tmp_path: Path) -> None:
-    with open_store(f"sqlite:///{tmp_path / 'n.db'}") as store:
+def test_article_round_trip_and_story_listing(store_url: str) -> None:
+    with open_store(store_url) as store:
         old = make_article(
             ["An older article about the harbour strike in Port Elsa."],
             url="https://a.example/1",
@@ -72,8 +73,8 @@ def test_article_round_trip_and_story_listing(tmp_path: Path) -> None:
         assert store.story("s1")[1][0].relation == "original"  # type: ignore[index]
 
 
-def test_merged_stories_move_their_articles_and_their_ids_keep_resolving(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'n.db'}"
+def test_merged_stories_move_their_articles_and_their_ids_keep_resolving(store_url: str) -> None:
+    url = store_url
     with open_store(url) as store:
         first, second, third = (
             make_article([f"Report number {n} about the Kovar mine flood."], url=f"https://a.example/{n}")
@@ -96,8 +97,8 @@ def test_merged_stories_move_their_articles_and_their_ids_keep_resolving(tmp_pat
         assert store.story("nope") is None
 
 
-def test_a_moved_article_changes_story_and_an_emptied_story_resolves(tmp_path: Path) -> None:
-    with open_store(f"sqlite:///{tmp_path / 'n.db'}") as store:
+def test_a_moved_article_changes_story_and_an_emptied_story_resolves(store_url: str) -> None:
+    with open_store(store_url) as store:
         one, two, stray = (
             make_article([f"Report {n} about the Port Elsa strike."], url=f"https://a.example/{n}")
             for n in range(3)
@@ -123,8 +124,8 @@ def test_a_moved_article_changes_story_and_an_emptied_story_resolves(tmp_path: P
         assert moved.reason == "fits sA better (0.420)"
 
 
-def test_a_failed_batch_writes_nothing(tmp_path: Path) -> None:
-    with open_store(f"sqlite:///{tmp_path / 'n.db'}") as store:
+def test_a_failed_batch_writes_nothing(store_url: str) -> None:
+    with open_store(store_url) as store:
         good = make_article(["A fine article."], url="https://a.example/1")
         broken = make_article(["Another."], url="https://a.example/2")
         broken.authors = [object()]  # type: ignore[list-item]  # not JSON-serialisable: the insert fails

@@ -206,7 +206,7 @@ def _v4_sources(connection: Connection) -> None:
 
 
 def _v5_search(connection: Connection) -> None:
-    """Full-text index of articles (SQLite FTS5; other databases search without one)."""
+    """Full-text index of articles (SQLite FTS5; PostgreSQL's comes with v7)."""
     from newsfold.store.search import create_search_index
 
     create_search_index(connection)
@@ -218,6 +218,13 @@ def _v6_readers(connection: Connection) -> None:
         table.create(connection, checkfirst=True)
 
 
+def _v7_postgres_search(connection: Connection) -> None:
+    """Full-text index of articles on PostgreSQL (a GIN-indexed ``tsvector``; SQLite has FTS5 since v5)."""
+    from newsfold.store.search import create_postgres_search_index
+
+    create_postgres_search_index(connection)
+
+
 MIGRATIONS: list[Callable[[Connection], None]] = [
     _v1_initial,
     _v2_revisions,
@@ -225,6 +232,7 @@ MIGRATIONS: list[Callable[[Connection], None]] = [
     _v4_sources,
     _v5_search,
     _v6_readers,
+    _v7_postgres_search,
 ]
 
 

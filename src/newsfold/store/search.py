@@ -2,9 +2,10 @@
 
 The index holds each article's current title, text and outlet; :meth:`Store.save` keeps it in
 step with new articles and revisions inside the same transaction, so a search never finds text
-the store does not hold.  A story matches through its articles.  On a store without FTS5 (a
-PostgreSQL URL) the same method falls back to a case-insensitive substring match: slower, same
-answers for plain words.
+the store does not hold.  A story matches through its articles.  On PostgreSQL the index is a
+``tsvector`` table with a GIN index (the ``simple`` configuration, words folded as FTS5's
+``unicode61 remove_diacritics`` folds them), so both backends find the same articles for the
+same words and phrases; only the ranking formula differs (bm25 / ts_rank, title weighted most).
 
 An article's outlet is named as everywhere else (:func:`newsfold.model.source_name`: the outlet,
 else the URL's host, else the file's name), in hits and in the outlet filter alike, so a name a
@@ -13,7 +14,9 @@ citation shows finds that outlet's articles, whatever its case.
 
 from __future__ import annotations
 
+import json
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -49,39 +52,86 @@ class SearchHit:
 
 
 def create_search_index(connection: Connection) -> None:
-    """Create the FTS5 index (SQLite only) and fill it from the stored articles."""
+    """Create the FTS5 index (SQLite) and fill it from the stored articles; elsewhere, nothing
+    (:func:`create_postgres_search_index` is a later migration's)."""
     if connection.dialect.name != "sqlite":
         return
     connection.exec_driver_sql(
         "CREATE VIRTUAL TABLE IF NOT EXISTS article_search USING fts5("
         "article_id UNINDEXED, title, body, outlet, tokenize = 'unicode61 remove_diacritics 2')"
     )
-    rows = connection.execute(
-        sa.select(articles.c.id, articles.c.title, articles.c.paragraphs, articles.c.outlet)
+    _insert(connection, _stored_texts(connection))
+
+
+def create_postgres_search_index(connection: Connection) -> None:
+    """Create the PostgreSQL index (a ``tsvector`` per article, GIN-indexed) and fill it."""
+    if connection.dialect.name != "postgresql":
+        return
+    connection.exec_driver_sql(
+        "CREATE TABLE IF NOT EXISTS article_text_search "
+        "(article_id VARCHAR(32) PRIMARY KEY, document TSVECTOR NOT NULL)"
     )
-    _insert(connection, [(r.id, r.title, "\n\n".join(r.paragraphs), r.outlet) for r in rows])
+    connection.exec_driver_sql(
+        "CREATE INDEX IF NOT EXISTS article_text_search_document ON article_text_search USING GIN (document)"
+    )
+    _insert(connection, _stored_texts(connection))
+
+
+def _stored_texts(connection: Connection) -> list[tuple[str, str, str, str | None]]:
+    query = sa.select(articles.c.id, articles.c.title, articles.c.paragraphs, articles.c.outlet)
+    return [(r.id, r.title, "\n\n".join(r.paragraphs), r.outlet) for r in connection.execute(query)]
+
+
+_INDEX_TABLES = {"sqlite": "article_search", "postgresql": "article_text_search"}
 
 
 def index_articles(connection: Connection, found: Iterable[Article]) -> None:
     """Put these articles' current text in the index (replacing what it held for them)."""
-    if connection.dialect.name != "sqlite":
-        return
+    table = _INDEX_TABLES.get(connection.dialect.name)
     batch = list(found)
-    if not batch:
+    if table is None or not batch:
         return
     ids = [a.id for a in batch]
+    delete = sa.text(f"DELETE FROM {table} WHERE article_id IN :ids").bindparams(
+        sa.bindparam("ids", expanding=True)
+    )
     for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        marks = ",".join("?" * len(chunk))
-        connection.exec_driver_sql(f"DELETE FROM article_search WHERE article_id IN ({marks})", tuple(chunk))
+        connection.execute(delete, {"ids": ids[start : start + 500]})
     _insert(connection, [(a.id, a.title, a.text, a.outlet) for a in batch])
 
 
 def _insert(connection: Connection, rows: list[tuple[str, str, str, str | None]]) -> None:
-    if rows:
+    if not rows:
+        return
+    if connection.dialect.name == "sqlite":
         connection.exec_driver_sql(
             "INSERT INTO article_search (article_id, title, body, outlet) VALUES (?, ?, ?, ?)", rows
         )
+        return
+    connection.execute(
+        sa.text(
+            "INSERT INTO article_text_search (article_id, document) VALUES (:id, "
+            "setweight(to_tsvector('simple', :title), 'A') || setweight(to_tsvector('simple', :body), 'B') "
+            "|| setweight(to_tsvector('simple', :outlet), 'C'))"
+        ),
+        [
+            {
+                "id": i,
+                "title": fold_for_search(t),
+                "body": fold_for_search(b),
+                "outlet": fold_for_search(o or ""),
+            }
+            for i, t, b, o in rows
+        ],
+    )
+
+
+def fold_for_search(text: str) -> str:
+    """Text as the PostgreSQL index reads it: diacritics removed (as FTS5's ``remove_diacritics``)
+    and punctuation between words made a space (FTS5 splits "Antwerp's" and "6.5%" there too)."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return re.sub(r"[^\w\s]", " ", bare)
 
 
 def match_expression(query: str) -> str:
@@ -151,7 +201,10 @@ class SearchMixin:
                 return [_hit(r, r.snippet) for r in rows]
             if outlet:  # no SQL function here: narrowed by the outlet column, then by the listed name
                 conditions.append("(LOWER(a.outlet) = :outlet OR a.outlet IS NULL)")
-            hits = self._substring_search(connection, expression, conditions, params)
+            if connection.dialect.name == "postgresql":
+                hits = self._postgres_search(connection, expression, conditions, params)
+            else:
+                hits = self._substring_search(connection, expression, conditions, params)
             return [h for h in hits if not outlet or h.outlet.casefold() == params["outlet"]]
 
     def outlet_names(self, after_seq: int = 0) -> tuple[int, set[str]]:
@@ -176,20 +229,73 @@ class SearchMixin:
             ).scalar()
         return str(found) if found else None
 
+    def _postgres_search(
+        self, connection: Connection, expression: str, conditions: list[str], params: dict[str, Any]
+    ) -> list[SearchHit]:
+        phrases = [p.strip('"') for p in re.findall(r'"[^"]*"', expression)]
+        for n, phrase in enumerate(phrases):
+            params[f"p{n}"] = fold_for_search(phrase)
+        query = " && ".join(f"phraseto_tsquery('simple', :p{n})" for n in range(len(phrases)))
+        where = "".join(f" AND {c}" for c in conditions)
+        sql = (
+            "SELECT a.id, a.title, a.outlet, a.url, a.origin, a.published, a.story_id, a.paragraphs "
+            "FROM article_text_search s JOIN articles a ON a.id = s.article_id "
+            f"WHERE s.document @@ ({query}){where} "
+            f"ORDER BY ts_rank(s.document, {query}) DESC, a.published DESC NULLS LAST, a.id LIMIT :limit"
+        )
+        rows = connection.execute(sa.text(sql), params).all()
+        return [_hit(r, _marked_snippet(_paragraphs(r.paragraphs), phrases)) for r in rows]
+
     def _substring_search(
         self, connection: Connection, expression: str, conditions: list[str], params: dict[str, Any]
     ) -> list[SearchHit]:
+        """For a database with neither FTS5 nor PostgreSQL's text search: a case-insensitive
+        substring match (it finds "dockworkers" for "dock"; slower, and unranked)."""
         words = [p.strip('"') for p in re.findall(r'"[^"]*"', expression)]
         for n, word in enumerate(words):
             conditions.append(f"(a.title ILIKE :w{n} OR CAST(a.paragraphs AS TEXT) ILIKE :w{n})")
             params[f"w{n}"] = f"%{word}%"
         sql = (
-            "SELECT a.id, a.title, a.outlet, a.url, a.origin, a.published, a.story_id FROM articles a WHERE "
+            "SELECT a.id, a.title, a.outlet, a.url, a.origin, a.published, a.story_id, a.paragraphs "
+            "FROM articles a WHERE "
             + " AND ".join(conditions)
             + " ORDER BY a.published DESC, a.id LIMIT :limit"
         )
         rows = connection.execute(sa.text(sql), params).all()
-        return [_hit(r, "") for r in rows]
+        return [_hit(r, _marked_snippet(_paragraphs(r.paragraphs), words)) for r in rows]
+
+
+SNIPPET_WORDS = 16
+"""Words of text a snippet shows around the first match (as FTS5's ``snippet(..., 16)`` does)."""
+
+
+def _paragraphs(stored: Any) -> str:
+    """An article's stored paragraphs as one text (a driver may hand JSON back parsed or not)."""
+    found = json.loads(stored) if isinstance(stored, str) else stored
+    return "\n\n".join(found or ())
+
+
+def _marked_snippet(text: str, phrases: list[str]) -> str:
+    """A snippet of ``text`` around the first of ``phrases`` found, each found phrase marked as
+    FTS5 marks matches (so a store without FTS5 shows the same kind of snippet)."""
+    alternatives = [
+        r"[\W_]+".join(re.escape(w) for w in _WORD.findall(p))
+        for p in sorted(phrases, key=len, reverse=True)
+        if _WORD.search(p)
+    ]
+    if not alternatives:
+        return ""
+    pattern = re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)", re.IGNORECASE)
+    first = pattern.search(text)
+    if first is None:
+        return ""  # matched in the title only
+    spans = [(m.start(), m.end()) for m in re.finditer(r"\S+", text)]
+    at = next(n for n, (_, end) in enumerate(spans) if end > first.start())
+    start = max(0, at - SNIPPET_WORDS // 2)
+    stop = min(len(spans), start + SNIPPET_WORDS)
+    window = text[spans[start][0] : spans[stop - 1][1]]
+    marked = pattern.sub(lambda m: f"{_MARK_OPEN}{m.group(0)}{_MARK_CLOSE}", " ".join(window.split()))
+    return ("…" if start > 0 else "") + marked + ("…" if stop < len(spans) else "")
 
 
 def _hit(row: Any, marked: str) -> SearchHit:

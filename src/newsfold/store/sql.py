@@ -102,7 +102,7 @@ class Store(SourcesMixin, SearchMixin, ReadersMixin):
         self.url = url
         if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
             Path(url.removeprefix("sqlite:///")).expanduser().parent.mkdir(parents=True, exist_ok=True)
-        self.engine: Engine = sa.create_engine(url)
+        self.engine: Engine = sa.create_engine(_with_driver(url))
         if self.engine.dialect.name == "sqlite":
             sa.event.listen(self.engine, "connect", _sqlite_pragmas)
         with self.engine.begin() as connection:
@@ -507,6 +507,13 @@ def _members(rows: list[Any], links: list[CopyLink]) -> list[StoryMember]:
             )
         )
     return members
+
+
+def _with_driver(url: str) -> str | sa.URL:
+    """``url`` with the PostgreSQL driver newsfold installs (psycopg 3), when it names none:
+    SQLAlchemy's default for ``postgresql://`` is psycopg2, which the ``postgres`` extra does not bring."""
+    parsed = sa.make_url(url)
+    return parsed.set(drivername="postgresql+psycopg") if parsed.drivername == "postgresql" else url
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
