@@ -227,7 +227,7 @@ def find_quotes(text: str, doc: Doc | None = None, *, bare: bool = False) -> lis
                 speaker,
                 speaker_start,
                 speaker_end,
-                cue.text if cue is not None else None,
+                cue.lower_ if cue is not None else None,
                 sent.text,
                 unattributed,
             )
