@@ -88,3 +88,19 @@ def test_hostile_queries_never_raise(store_url: str) -> None:
     with _store(store_url) as store:
         for query in ['harbour" OR 1=1 --', "NEAR(", "*", "a AND", '"""', "title:ferry", "^harbour"]:
             store.search(query)
+
+
+def test_a_snippet_marks_whole_words_accents_aside(store_url: str) -> None:
+    cafe = make_article(
+        ["Le café de Flore a fermé, and dock workers struck at the dockworkers' union hall."],
+        title="Paris café closes",
+        url="https://c.example.test/cafe",
+    )
+    with open_store(store_url) as store:
+        store.save(Batch([(cafe, StoryAssignment(cafe.id, "s9", 0.0, "opened a story", True))]))
+        [hit] = store.search("cafe ferme")
+        assert "[café]" in hit.snippet
+        assert "[fermé]" in hit.snippet
+        [hit] = store.search('"dock workers"')
+        assert "[dock workers]" in hit.snippet
+        assert "[dockworkers" not in hit.snippet

@@ -277,25 +277,45 @@ def _paragraphs(stored: Any) -> str:
 
 def _marked_snippet(text: str, phrases: list[str]) -> str:
     """A snippet of ``text`` around the first of ``phrases`` found, each found phrase marked as
-    FTS5 marks matches (so a store without FTS5 shows the same kind of snippet)."""
+    FTS5 marks matches (so a store without FTS5 shows the same kind of snippet).  Phrases are
+    found as the index finds them, accents aside ("cafe" marks "café"); the text keeps its own."""
     alternatives = [
-        r"[\W_]+".join(re.escape(w) for w in _WORD.findall(p))
+        r"[\W_]+".join(re.escape(w) for w in _WORD.findall(fold_for_search(p)))
         for p in sorted(phrases, key=len, reverse=True)
         if _WORD.search(p)
     ]
     if not alternatives:
         return ""
     pattern = re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)", re.IGNORECASE)
-    first = pattern.search(text)
+    first = pattern.search(_without_accents(text))
     if first is None:
         return ""  # matched in the title only
     spans = [(m.start(), m.end()) for m in re.finditer(r"\S+", text)]
     at = next(n for n, (_, end) in enumerate(spans) if end > first.start())
     start = max(0, at - SNIPPET_WORDS // 2)
     stop = min(len(spans), start + SNIPPET_WORDS)
-    window = text[spans[start][0] : spans[stop - 1][1]]
-    marked = pattern.sub(lambda m: f"{_MARK_OPEN}{m.group(0)}{_MARK_CLOSE}", " ".join(window.split()))
+    window = " ".join(text[spans[start][0] : spans[stop - 1][1]].split())
+    pieces, done = [], 0
+    for match in pattern.finditer(_without_accents(window)):
+        pieces += [window[done : match.start()], _MARK_OPEN, window[match.start() : match.end()], _MARK_CLOSE]
+        done = match.end()
+    marked = "".join(pieces) + window[done:]
     return ("…" if start > 0 else "") + marked + ("…" if stop < len(spans) else "")
+
+
+def _without_accents(text: str) -> str:
+    """``text`` with each accented letter as its base letter, one character for one (so what is
+    found in it is found at the same place in ``text``)."""
+    return "".join(_base_letter(c) for c in text)
+
+
+def _base_letter(char: str) -> str:
+    decomposed = unicodedata.normalize("NFD", char)
+    return (
+        decomposed[0]
+        if len(decomposed) > 1 and all(unicodedata.combining(c) for c in decomposed[1:])
+        else char
+    )
 
 
 def _hit(row: Any, marked: str) -> SearchHit:
