@@ -170,3 +170,10 @@ def test_a_merged_story_id_shows_the_story_that_absorbed_it(tmp_path: Path) -> N
     assert "sKept" in shown.output
     story = json.loads(run(db, "story", "sGone", "--json").output)
     assert (story["id"], story["merged_from"], story["articles"]) == ("sKept", ["sGone"], 2)
+
+
+def test_a_store_that_cannot_be_opened_is_named_without_its_password() -> None:
+    result = CliRunner().invoke(cli, ["--db", "postgresql://reader:s3cret@127.0.0.1:1/news", "stories"])
+    assert result.exit_code == 1
+    assert "cannot open the store at postgresql://reader:***@127.0.0.1:1/news" in result.output
+    assert "s3cret" not in result.output

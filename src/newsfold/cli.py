@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+import sqlalchemy as sa
 from platformdirs import user_data_dir
 
 from newsfold.config import Settings
@@ -51,7 +52,15 @@ def _open(ctx: click.Context) -> Store:
     try:
         return open_store(url)
     except Exception as exc:
-        raise click.ClickException(f"cannot open the store at {url}: {exc}") from exc
+        raise click.ClickException(f"cannot open the store at {_shown_url(url)}: {exc}") from exc
+
+
+def _shown_url(url: str) -> str:
+    """A store URL as it may be printed: its password masked (an error lands in logs and screens)."""
+    try:
+        return sa.make_url(url).render_as_string(hide_password=True)
+    except sa.exc.ArgumentError:
+        return url
 
 
 def _when(value: datetime | None) -> str:
@@ -398,12 +407,18 @@ def demo(ctx: click.Context, as_json: bool, replace: bool, then_serve: bool, por
         report = _run_ingest(store, [demo_corpus()], quiet=as_json)
         found = store.stories()
     if as_json:
-        _echo_json({"database": url, "ingest": report.as_dict(), "stories": [summary_json(s) for s in found]})
+        _echo_json(
+            {
+                "database": _shown_url(url),
+                "ingest": report.as_dict(),
+                "stories": [summary_json(s) for s in found],
+            }
+        )
         return
     _print_report(report, False)
-    click.echo(f"database: {url}\n")
+    click.echo(f"database: {_shown_url(url)}\n")
     _print_story_table(found)
-    click.echo(f"\nNext: newsfold --db {path or url} story ID")
+    click.echo(f"\nNext: newsfold --db {path or _shown_url(url)} story ID")
     if then_serve:
         click.echo(f"\nOpen http://127.0.0.1:{port}/ to read the stories.")
         _serve(url, "127.0.0.1", port)
@@ -800,7 +815,9 @@ def _serve(
     mode = "accounts" if app.state.gate.accounts else "single-user"
     click.echo("folding the front page's stories before the first reader comes…", err=True)
     app.state.reader.warm()  # before the address is announced: it answers as soon as it is
-    click.echo(f"newsfold is serving {url} at http://{host}:{port}/ ({mode}; Ctrl-C stops it)", err=True)
+    click.echo(
+        f"newsfold is serving {_shown_url(url)} at http://{host}:{port}/ ({mode}; Ctrl-C stops it)", err=True
+    )
     if not bound and not allowed_hosts:
         click.echo("listening on every address; answering only to localhost: add --allowed-host", err=True)
     uvicorn.run(app, host=host, port=port, log_level="warning")
