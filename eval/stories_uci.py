@@ -106,19 +106,19 @@ def ceiling(rows: list[dict[str, str]]) -> dict[str, float]:
     Each headline is a TF-IDF vector of the clusterer's terms (this set's IDF blended with
     general-English rarity, as the clusterer weighs them).  ``nearest_neighbour_same_story``: how
     often a headline's most similar other headline is in its gold story.  ``gold_centroid_*``:
-    each headline given to the gold story whose centroid (without it) is closest, an oracle no
-    online clusterer can beat by words alone; its accuracy and B-cubed F1."""
+    each headline given to the gold story whose centroid (without it) is closest: an oracle that
+    knows the stories, which a clusterer reading the same words is not expected to beat; its
+    accuracy and B-cubed F1."""
     counts = [Counter(terms(r["TITLE"])) for r in rows]
     df = Counter(t for c in counts for t in c)
     column = {t: i for i, t in enumerate(df)}
     n = len(rows)
     own = n / (n + BACKGROUND_PSEUDO_DOCUMENTS)
+    idf = {t: own * (math.log((n + 1) / (df[t] + 1)) + 1) + (1 - own) * background_idf(t) for t in df}
     vectors = np.zeros((n, len(column)), dtype=np.float32)
     for i, c in enumerate(counts):
         for t in c:
-            vectors[i, column[t]] = own * (math.log((n + 1) / (df[t] + 1)) + 1) + (1 - own) * background_idf(
-                t
-            )
+            vectors[i, column[t]] = idf[t]
     vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-9)
     stories = sorted({r["STORY"] for r in rows})
     story = np.array([stories.index(r["STORY"]) for r in rows])
