@@ -129,9 +129,7 @@ def _insert(connection: Connection, rows: list[tuple[str, str, str, str | None]]
 def fold_for_search(text: str) -> str:
     """Text as the PostgreSQL index reads it: diacritics removed (as FTS5's ``remove_diacritics``)
     and punctuation between words made a space (FTS5 splits "Antwerp's" and "6.5%" there too)."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return re.sub(r"[^\w\s]", " ", bare)
+    return re.sub(r"[^\w\s]", " ", _without_accents(text))
 
 
 def match_expression(query: str) -> str:
@@ -232,7 +230,7 @@ class SearchMixin:
     def _postgres_search(
         self, connection: Connection, expression: str, conditions: list[str], params: dict[str, Any]
     ) -> list[SearchHit]:
-        phrases = [p.strip('"') for p in re.findall(r'"[^"]*"', expression)]
+        phrases = _phrases(expression)
         for n, phrase in enumerate(phrases):
             params[f"p{n}"] = fold_for_search(phrase)
         query = " && ".join(f"phraseto_tsquery('simple', :p{n})" for n in range(len(phrases)))
@@ -251,7 +249,7 @@ class SearchMixin:
     ) -> list[SearchHit]:
         """For a database with neither FTS5 nor PostgreSQL's text search: a case-insensitive
         substring match (it finds "dockworkers" for "dock"; slower, and unranked)."""
-        words = [p.strip('"') for p in re.findall(r'"[^"]*"', expression)]
+        words = _phrases(expression)
         for n, word in enumerate(words):
             conditions.append(f"(a.title ILIKE :w{n} OR CAST(a.paragraphs AS TEXT) ILIKE :w{n})")
             params[f"w{n}"] = f"%{word}%"
@@ -263,6 +261,11 @@ class SearchMixin:
         )
         rows = connection.execute(sa.text(sql), params).all()
         return [_hit(r, _marked_snippet(_paragraphs(r.paragraphs), words)) for r in rows]
+
+
+def _phrases(expression: str) -> list[str]:
+    """The quoted phrases of a :func:`match_expression`, without their quotes."""
+    return [p.strip('"') for p in re.findall(r'"[^"]*"', expression)]
 
 
 SNIPPET_WORDS = 16
@@ -287,7 +290,8 @@ def _marked_snippet(text: str, phrases: list[str]) -> str:
     if not alternatives:
         return ""
     pattern = re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)", re.IGNORECASE)
-    first = pattern.search(_without_accents(text))
+    folded = _without_accents(text)  # one character for one: what is found there lies in ``text``
+    first = pattern.search(folded)
     if first is None:
         return ""  # matched in the title only
     spans = [(m.start(), m.end()) for m in re.finditer(r"\S+", text)]
@@ -296,7 +300,7 @@ def _marked_snippet(text: str, phrases: list[str]) -> str:
     stop = min(len(spans), start + SNIPPET_WORDS)
     window = " ".join(text[spans[start][0] : spans[stop - 1][1]].split())
     pieces, done = [], 0
-    for match in pattern.finditer(_without_accents(window)):
+    for match in pattern.finditer(" ".join(folded[spans[start][0] : spans[stop - 1][1]].split())):
         pieces += [window[done : match.start()], _MARK_OPEN, window[match.start() : match.end()], _MARK_CLOSE]
         done = match.end()
     marked = "".join(pieces) + window[done:]
