@@ -50,6 +50,7 @@ SIGNAL_ABLATIONS: dict[str, dict[str, Any]] = {
     "without entities": {"weights": _without(2)},
     "with dates and numbers (weight 0.1)": {"weights": (*_ALL[:3], 0.1)},
     "without the second look": {"second_look": False},
+    "without splitting two-event stories": {"split_ncut": None},
     "spaCy entities (en_core_web_sm)": {"find_entities": spacy_entities},
 }
 """Each signal turned off in turn (the remaining weights renormalised), to measure what it adds;

@@ -40,7 +40,7 @@ class Settings(BaseSettings):
 
     minhash_permutations: int = 128
 
-    story_threshold: float = 0.30
+    story_threshold: float = 0.26
     """Combined similarity an article needs to join an existing story instead of opening one."""
 
     story_window_hours: float = 24 * 7

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from newsfold.model import CopyKind, CopyLink
+from newsfold.model import Article, CopyKind, CopyLink
 from newsfold.stories import StoryClusterer
 from tests.conftest import make_article
 
@@ -156,3 +156,105 @@ def test_a_second_look_moves_a_stray_report_into_its_event_and_leaves_other_even
     assert (merge.kept, merge.merged) == (first.story_id, stray.story_id)
     assert clusterer.resolve(stray.story_id) == first.story_id
     assert clusterer.refine() == []  # settled
+
+
+# Two title defences by one boxer, four years apart: the same topic words, other opponents and cities.
+DEFENCE_SOL = [
+    (
+        "Ivo Brand stops Marek Sol in Hamburg",
+        "Ivo Brand retained his heavyweight title on Saturday, stopping challenger Marek Sol in the "
+        "seventh round in front of 40,000 fans at the Hamburg arena.",
+    ),
+    (
+        "Brand too strong for Sol",
+        "Marek Sol was knocked down twice before the referee stopped the Hamburg fight, and Ivo Brand "
+        "kept the heavyweight belts he has held since the spring.",
+    ),
+    (
+        "Sol beaten in seven rounds",
+        "A bruised Marek Sol said in Hamburg that Ivo Brand's left hook was the hardest punch of his "
+        "career after losing the heavyweight title fight in the seventh.",
+    ),
+    (
+        "Hamburg crowd cheers Brand win over Sol",
+        "Ivo Brand's promoter said after the Hamburg win over Marek Sol that a rematch would not "
+        "happen this year, as the champion's heavyweight title stays his.",
+    ),
+]
+DEFENCE_REYES = [
+    (
+        "Ivo Brand stops Tom Reyes in Bern",
+        "Ivo Brand retained his heavyweight title on Saturday, stopping challenger Tom Reyes in the "
+        "sixth round in front of 18,000 fans at the Bern stadium.",
+    ),
+    (
+        "Brand too strong for Reyes",
+        "Tom Reyes was knocked down three times before the referee stopped the Bern fight, and Ivo "
+        "Brand kept the heavyweight belts for a fourteenth defence.",
+    ),
+    (
+        "Reyes beaten in six rounds",
+        "A bruised Tom Reyes said in Bern that Ivo Brand's jab had kept him from ever getting close "
+        "after losing the heavyweight title fight in the sixth.",
+    ),
+    (
+        "Bern crowd cheers Brand win over Reyes",
+        "Ivo Brand's trainer said after the Bern win over Tom Reyes that the champion would defend the "
+        "heavyweight title again in the autumn.",
+    ),
+]
+
+
+def _defence(title: str, text: str, outlet: int) -> Article:
+    return make_article([text], title=title, url=f"https://outlet{outlet}.example/{title}")
+
+
+def test_a_story_that_took_in_a_look_alike_event_is_split_in_two_on_a_second_look() -> None:
+    # a lenient threshold lets the second event's first report join the first event's story,
+    # and every report after that finds a story holding both
+    clusterer = StoryClusterer(threshold=0.1)
+    pairs = list(zip(DEFENCE_SOL, DEFENCE_REYES, strict=True))
+    assigned = []
+    for number, (sol, reyes) in enumerate(pairs):
+        assigned.append(clusterer.assign(_defence(*sol, outlet=2 * number)))
+        assigned.append(clusterer.assign(_defence(*reyes, outlet=2 * number + 1)))
+    assert len({a.story_id for a in assigned}) == 1
+    story = assigned[0].story_id
+
+    moves = clusterer.refine()
+
+    sol_ids = {a.article_id for a in assigned[0::2]}
+    reyes_ids = {a.article_id for a in assigned[1::2]}
+    assert {clusterer.story_of(i) for i in sol_ids} == {story}  # the first event keeps the id
+    [new_story] = {clusterer.story_of(i) for i in reyes_ids}
+    assert new_story != story
+    assert {m.article_id for m in moves} == reyes_ids
+    assert all(m.from_story == story and m.to_story == new_story for m in moves)
+    assert moves[0].reason.startswith(f"split from {story}: two events")
+    assert clusterer.refine() == []  # settled: neither half splits or merges again
+    assert clusterer.take_merges() == []
+    # later reports find their own event
+    later = clusterer.assign(
+        _defence("Reyes wants a rematch", "Tom Reyes asked for a rematch with Ivo Brand in Bern.", outlet=99)
+    )
+    assert later.story_id == new_story
+
+
+def test_one_event_told_many_ways_is_not_split() -> None:
+    clusterer = StoryClusterer(threshold=0.1)
+    assigned = [clusterer.assign(_defence(t, x, outlet=n)) for n, (t, x) in enumerate(DEFENCE_SOL * 2)]
+    assert len({a.story_id for a in assigned}) == 1
+    assert clusterer.refine() == []
+
+
+def test_copies_stay_together_when_a_story_splits() -> None:
+    clusterer = StoryClusterer(threshold=0.1)
+    assigned = []
+    for number, (sol, reyes) in enumerate(zip(DEFENCE_SOL, DEFENCE_REYES, strict=True)):
+        assigned.append(clusterer.assign(_defence(*sol, outlet=2 * number)))
+        assigned.append(clusterer.assign(_defence(*reyes, outlet=2 * number + 1)))
+    # a wire copy of a Sol report, linked to a Reyes report by a (wrong) copy link: the link wins
+    copy = _defence(*DEFENCE_SOL[0], outlet=50)
+    clusterer.assign(copy, [CopyLink(copy.id, assigned[1].article_id, CopyKind.WIRE_COPY, 0.9)])
+    clusterer.refine()
+    assert clusterer.story_of(copy.id) == clusterer.story_of(assigned[1].article_id)

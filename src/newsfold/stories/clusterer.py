@@ -24,10 +24,11 @@ merged or emptied story's id resolves to the story that absorbed it.
 
 from __future__ import annotations
 
+import hashlib
 import heapq
 import math
 from array import array
-from collections import Counter, defaultdict, deque
+from collections import Counter, OrderedDict, defaultdict, deque
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -41,6 +42,7 @@ from newsfold.stories.features import (
     entities,
     tfidf,
 )
+from newsfold.stories.split import bisect
 
 TOP_TERMS = 100
 MAX_POSTINGS_WALKED = 400
@@ -69,6 +71,16 @@ REFINE_SIMILARITY = 0.3
 """Centroid cosine an article needs with another story, and more than with its own, to move."""
 HEADLINE_ONLY_FACTOR = 0.5
 """The threshold for an article that is only a headline, as a share of the usual one."""
+SPLIT_NCUT = 0.94
+"""Normalised cut below which a story's members are two events (see :mod:`newsfold.stories.split`)."""
+OWN_NAME_SHARE = 0.5
+OTHER_NAME_SHARE = 0.1
+SPLIT_MIN_NODES = 5
+"""Copy groups a story needs before its shape says anything about how many events it holds."""
+SPLIT_MAX_NODES = 300
+"""Larger stories are not looked at for a split (the cost grows with the square of the size)."""
+MEMBER_CACHE = 20_000
+"""Latest articles whose term vectors the clusterer keeps, to rebuild stories it splits."""
 
 
 @dataclass(slots=True)
@@ -81,6 +93,18 @@ class _StoryState:
     figure_counts: Counter[str] = field(default_factory=Counter)
     first_seen: datetime | None = None
     last_seen: datetime | None = None
+
+
+@dataclass(slots=True, frozen=True)
+class _Member:
+    """What a split needs to rebuild a story from its members (compact: a tuple and an array)."""
+
+    terms: tuple[str, ...]
+    weights: array[float]
+    entities: tuple[str, ...]
+    figures: tuple[str, ...]
+    published: datetime | None
+    headline_only: bool
 
 
 class _Postings:
@@ -102,7 +126,7 @@ class StoryClusterer:
     def __init__(
         self,
         *,
-        threshold: float = 0.30,
+        threshold: float = 0.26,
         window_hours: float = 24 * 7,
         weights: tuple[float, float, float, float] = (
             TEXT_MEMBER_WEIGHT,
@@ -112,11 +136,14 @@ class StoryClusterer:
         ),
         follow_copy_links: bool = True,
         find_entities: EntityFinder = entities,
+        split_ncut: float | None = SPLIT_NCUT,
     ) -> None:
         """``weights`` are those of the nearest member's text, the centroid's text, the entities and
         the figures (an evaluation turns one off or on to measure what it adds); ``follow_copy_links`` puts a copy in
         its original's story whatever the scores say; ``find_entities`` names the entities of a
-        text (capitalised runs by default; the evaluations measure spaCy's tagger in its place)."""
+        text (capitalised runs by default; the evaluations measure spaCy's tagger in its place);
+        ``split_ncut`` is the normalised cut below which :meth:`refine` splits a story in two
+        (``None``: never)."""
         self.threshold = threshold
         self.window_hours = window_hours
         total = sum(weights)
@@ -124,6 +151,7 @@ class StoryClusterer:
             raise ValueError("weights must be non-negative and not all zero")
         self.weights = tuple(w / total for w in weights)
         self.follow_copy_links = follow_copy_links
+        self.split_ncut = split_ncut
         self._find_entities = find_entities
         self._documents = 0
         self._term_df: Counter[str] = Counter()
@@ -139,6 +167,9 @@ class StoryClusterer:
         # what refine() needs of the latest articles assigned by similarity
         self._recent: deque[tuple[str, dict[str, float], ArticleFeatures]] = deque(maxlen=REFINE_RECENT)
         self._tied: set[str] = set()  # articles in a copy link: they stay with their copy group
+        self._copy_parent: dict[str, str] = {}  # union-find over copy links: a copy group is one node
+        self._member_cache: OrderedDict[str, _Member] = OrderedDict()  # the latest MEMBER_CACHE articles
+        self._split_apart: set[frozenset[str]] = set()  # story pairs a split made: never re-merged
 
     @property
     def story_count(self) -> int:
@@ -157,6 +188,7 @@ class StoryClusterer:
             story = self._story_of.get(other)
             if story is not None:
                 self._tied.update((article.id, other))
+                self._copy_parent[self._copy_group(article.id)] = self._copy_group(other)
                 self._add(article, story, features, vector)
                 return StoryAssignment(
                     article.id,
@@ -194,6 +226,10 @@ class StoryClusterer:
         beats the one with its own story (without itself) moves there.  Articles in copy links
         stay with their copy group.  A story left empty is merged into the one that took its last
         article (see :meth:`take_merges`), so its id keeps resolving.
+
+        Then each story of those articles is looked at as a whole: one whose members form two
+        events (see :mod:`newsfold.stories.split`) keeps its id for the larger event, and the other
+        moves to a new story (the moves say so; the two are never merged again).
         """
         moves: list[StoryMove] = []
         for article_id, vector, features in list(self._recent):
@@ -220,7 +256,112 @@ class StoryClusterer:
             if story not in self._stories:  # it was the story's last article
                 self._merged_into[story] = best
                 self._merges.append(StoryMerge(best, story, round(best_score, 4), "its last article moved"))
+        if self.split_ncut:
+            looked_at: set[str] = set()
+            for article_id, _, _ in list(self._recent):
+                story = self._story_of.get(article_id)
+                if story is not None and story in self._stories and story not in looked_at:
+                    looked_at.add(story)
+                    moves.extend(self._split(story))
         return moves
+
+    def _split(self, story: str) -> list[StoryMove]:
+        """Split ``story`` in two when its members form two events; the moves of the smaller one."""
+        state = self._stories[story]
+        if any(member not in self._member_cache for member in state.members):
+            return []  # members too old to rebuild the story from: it is left as it is
+        if 2 * sum(self._member_cache[m].headline_only for m in state.members) > len(state.members):
+            return []  # headlines alone are too short to show a story's shape
+        groups: dict[str, list[str]] = {}
+        for member in state.members:
+            groups.setdefault(self._copy_group(member), []).append(member)
+        if not SPLIT_MIN_NODES <= len(groups) <= SPLIT_MAX_NODES:
+            return []
+        nodes = list(groups.values())
+        found = bisect([self._group_vector(group) for group in nodes])
+        if found is None or self.split_ncut is None or found.ncut >= self.split_ncut:
+            return []
+        first = [group for group, side in zip(nodes, found.first_side, strict=True) if side]
+        second = [group for group, side in zip(nodes, found.first_side, strict=True) if not side]
+        if not (self._own_names(first, second) and self._own_names(second, first)):
+            return []  # one side names nothing the other does not: one event told two ways
+        sides = (
+            {m for group, first in zip(nodes, found.first_side, strict=True) if first for m in group},
+            {m for group, first in zip(nodes, found.first_side, strict=True) if not first for m in group},
+        )
+        # the larger event keeps the id (on a tie, the one holding the story's first article)
+        kept, leaving = sorted(sides, key=lambda side: (-len(side), state.members[0] not in side))
+        moving = [m for m in state.members if m in leaving]
+        new_story = self._unused_split_id(moving[0])
+        self._stories[story] = self._rebuilt([m for m in state.members if m in kept])
+        self._stories[new_story] = self._rebuilt(moving)
+        for member in moving:
+            self._story_of[member] = new_story
+        self._split_apart.add(frozenset((story, new_story)))
+        reason = f"split from {story}: two events (normalised cut {found.ncut:.2f})"
+        return [StoryMove(m, story, new_story, round(found.ncut, 4), reason) for m in moving]
+
+    def _own_names(self, side: list[list[str]], other: list[list[str]]) -> bool:
+        """Whether most copy groups of ``side`` name someone or something that (almost) none of
+        ``other`` does: two events differ in who or where, one event told two ways does not."""
+
+        def shares(groups: list[list[str]]) -> Counter[str]:
+            named: Counter[str] = Counter()
+            for group in groups:
+                named.update({e for m in group for e in self._member_cache[m].entities})
+            return named
+
+        mine, theirs = shares(side), shares(other)
+        return any(
+            count >= OWN_NAME_SHARE * len(side) and theirs[name] <= OTHER_NAME_SHARE * len(other)
+            for name, count in mine.items()
+        )
+
+    def _copy_group(self, article_id: str) -> str:
+        """The root of the copy group ``article_id`` belongs to (itself when it is in none)."""
+        root = article_id
+        while root in self._copy_parent:
+            root = self._copy_parent[root]
+        while article_id != root:  # point the path at the root: later lookups are short
+            self._copy_parent[article_id], article_id = root, self._copy_parent[article_id]
+        return root
+
+    def _group_vector(self, group: list[str]) -> dict[str, float]:
+        """The normalised mean term vector of a copy group's members."""
+        total: dict[str, float] = defaultdict(float)
+        for member in group:
+            cached = self._member_cache[member]
+            for term, weight in zip(cached.terms, cached.weights, strict=True):
+                total[term] += weight
+        norm = math.sqrt(sum(w * w for w in total.values())) or 1.0
+        return {term: weight / norm for term, weight in total.items()}
+
+    def _rebuilt(self, members: list[str]) -> _StoryState:
+        """A story's state made anew from its members' cached vectors and mentions."""
+        state = _StoryState()
+        for member in members:
+            cached = self._member_cache[member]
+            state.members.append(member)
+            for term, weight in zip(cached.terms, cached.weights, strict=True):
+                state.centroid[term] += weight
+            state.entity_counts.update(cached.entities)
+            state.figure_counts.update(cached.figures)
+            if cached.published is not None:
+                state.first_seen = min(filter(None, (state.first_seen, cached.published)))
+                state.last_seen = max(filter(None, (state.last_seen, cached.published)))
+        state.centroid_norm = math.sqrt(sum(w * w for w in state.centroid.values())) or 1.0
+        return state
+
+    def _unused_split_id(self, article_id: str) -> str:
+        """A new story id for the part of a split led by ``article_id``: stable across re-runs,
+        and never one an opened story (``story_id_for``) or an earlier story had."""
+        attempt = 0
+        while True:
+            digest = hashlib.blake2b(f"split:{article_id}:{attempt}".encode(), digest_size=6).hexdigest()
+            candidate = f"s{digest}"
+            if candidate not in self._stories and candidate not in self._merged_into:
+                return candidate
+            attempt += 1
 
     def _leave_one_out(self, vector: dict[str, float], state: _StoryState) -> float:
         """Cosine of ``vector`` with its own story's centroid without it (-1 for a lone article)."""
@@ -312,6 +453,8 @@ class StoryClusterer:
         """
         for other in also_fitting:
             if other == story or other not in self._stories or story not in self._stories:
+                continue
+            if frozenset((story, other)) in self._split_apart:
                 continue
             a, b = self._stories[story], self._stories[other]
             similarity = cosine(a.centroid, b.centroid) / (a.centroid_norm * b.centroid_norm)
@@ -439,6 +582,16 @@ class StoryClusterer:
         state.centroid_norm = math.sqrt(sum(w * w for w in state.centroid.values())) or 1.0
         state.entity_counts.update(features.entity_counts.keys())
         state.figure_counts.update(features.figure_counts.keys())
+        self._member_cache[article.id] = _Member(
+            tuple(vector),
+            array("d", vector.values()),
+            tuple(features.entity_counts),
+            tuple(features.figure_counts),
+            article.published,
+            not article.paragraphs,
+        )
+        if len(self._member_cache) > MEMBER_CACHE:
+            self._member_cache.popitem(last=False)
         if article.published is not None:
             state.first_seen = min(filter(None, (state.first_seen, article.published)))
             state.last_seen = max(filter(None, (state.last_seen, article.published)))
