@@ -158,14 +158,14 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=SHARED_DATA / "ecbplus" / "ecbplus_dev.jsonl")
     parser.add_argument("--split", choices=["all", "tune", "heldout"], default="all")
     parser.add_argument("--threshold", type=float, default=Settings().story_threshold)
-    parser.add_argument("--sweep", action="store_true", help="score thresholds 0.10 … 0.60")
+    parser.add_argument("--sweep", action="store_true", help="score thresholds 0.10 … 0.60 in steps of 0.02")
     parser.add_argument("--no-baselines", action="store_true", help="newsfold only")
     parser.add_argument("--ablate", action="store_true", help="turn each signal off in turn")
     parser.add_argument("--json", action="store_true", help="print JSON")
     args = parser.parse_args()
     rows = load(args.data, args.split)
     articles = extract_all(rows)
-    thresholds = [round(0.10 + 0.05 * i, 2) for i in range(11)] if args.sweep else [args.threshold]
+    thresholds = [round(0.10 + 0.02 * i, 2) for i in range(26)] if args.sweep else [args.threshold]
     if args.ablate:
         ablated = {name: cluster(rows, articles, args.threshold, **o) for name, o in ABLATIONS.items()}
         if args.json:

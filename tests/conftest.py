@@ -127,3 +127,50 @@ def what_readers_see(folder: Path, url: str) -> dict[str, Any]:
             for link in store.iter_copy_links()
         )
     return {"stories": sorted(stories), "relations": relations, "links": links}
+
+
+# Two title defences by one boxer, four years apart: the same topic words, other opponents and cities.
+DEFENCE_SOL = [
+    (
+        "Ivo Brand stops Marek Sol in Hamburg",
+        "Ivo Brand retained his heavyweight title on Saturday, stopping challenger Marek Sol in the "
+        "seventh round in front of 40,000 fans at the Hamburg arena.",
+    ),
+    (
+        "Brand too strong for Sol",
+        "Marek Sol was knocked down twice before the referee stopped the Hamburg fight, and Ivo Brand "
+        "kept the heavyweight belts he has held since the spring.",
+    ),
+    (
+        "Sol beaten in seven rounds",
+        "A bruised Marek Sol said in Hamburg that Ivo Brand's left hook was the hardest punch of his "
+        "career after losing the heavyweight title fight in the seventh.",
+    ),
+    (
+        "Hamburg crowd cheers Brand win over Sol",
+        "Ivo Brand's promoter said after the Hamburg win over Marek Sol that a rematch would not "
+        "happen this year, as the champion's heavyweight title stays his.",
+    ),
+]
+DEFENCE_REYES = [
+    (
+        "Ivo Brand stops Tom Reyes in Bern",
+        "Ivo Brand retained his heavyweight title on Saturday, stopping challenger Tom Reyes in the "
+        "sixth round in front of 18,000 fans at the Bern stadium.",
+    ),
+    (
+        "Brand too strong for Reyes",
+        "Tom Reyes was knocked down three times before the referee stopped the Bern fight, and Ivo "
+        "Brand kept the heavyweight belts for a fourteenth defence.",
+    ),
+    (
+        "Reyes beaten in six rounds",
+        "A bruised Tom Reyes said in Bern that Ivo Brand's jab had kept him from ever getting close "
+        "after losing the heavyweight title fight in the sixth.",
+    ),
+    (
+        "Bern crowd cheers Brand win over Reyes",
+        "Ivo Brand's trainer said after the Bern win over Tom Reyes that the champion would defend the "
+        "heavyweight title again in the autumn.",
+    ),
+]

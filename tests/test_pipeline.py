@@ -12,12 +12,13 @@ import pytest
 import sqlalchemy as sa
 
 from newsfold.cli import demo_corpus
+from newsfold.config import Settings
 from newsfold.copies.lineage import lineage_trees
 from newsfold.model import DocumentKind, RawDocument
 from newsfold.pipeline import Engine
 from newsfold.store import Store, open_store
 from newsfold.store.schema import MIGRATIONS, schema_migrations
-from tests.conftest import what_readers_see
+from tests.conftest import DEFENCE_REYES, DEFENCE_SOL, what_readers_see
 
 T0 = datetime(2025, 6, 2, 8, 0, tzinfo=UTC)
 STORY = [
@@ -149,3 +150,34 @@ def test_each_members_relation_names_its_parent_in_the_lineage_tree(demo_url: st
                     told += 1
                     assert member.relation.split(" of ")[1] == parent[member.article_id], member.relation
         assert told >= 10  # the demo has copy families to tell
+
+
+def test_a_story_split_on_a_second_look_is_two_stories_in_the_store(store: Store) -> None:
+    # undated reports (an archive backfill) and a lenient threshold let the two title defences
+    # share a story on arrival; the second look after the chunk parts them, and the store lists
+    # each with its own members
+    documents = []
+    for number, (sol, reyes) in enumerate(zip(DEFENCE_SOL, DEFENCE_REYES, strict=True)):
+        for offset, (title, text) in enumerate((sol, reyes)):
+            documents.append(
+                RawDocument(
+                    origin=f"https://outlet{number}{offset}.example/fight",
+                    body=text.encode("utf-8"),
+                    kind=DocumentKind.TEXT,
+                    url=f"https://outlet{number}{offset}.example/fight",
+                    title=title,
+                    outlet=f"Outlet {number}{offset}",
+                    encoding="utf-8",
+                )
+            )
+    Engine(store, Settings(story_threshold=0.1)).ingest_documents(documents)
+    listed = store.stories()
+    assert sorted(s.article_count for s in listed) == [4, 4]
+    for summary in listed:
+        found = store.story(summary.id)
+        assert found is not None
+        _, members = found
+        opponents = {"Sol" in m.title for m in members}
+        assert len(opponents) == 1  # one event a story
+    split_off = [m for s in listed for m in store.story(s.id)[1] if m.reason.startswith("split from")]
+    assert {("Reyes" in m.title) for m in split_off} == {True}

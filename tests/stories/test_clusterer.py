@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from newsfold.model import Article, CopyKind, CopyLink
 from newsfold.stories import StoryClusterer
-from tests.conftest import make_article
+from tests.conftest import DEFENCE_REYES, DEFENCE_SOL, make_article
 
 T0 = datetime(2025, 3, 4, 8, 0, tzinfo=UTC)
 STRIKE_A = [
@@ -158,55 +159,10 @@ def test_a_second_look_moves_a_stray_report_into_its_event_and_leaves_other_even
     assert clusterer.refine() == []  # settled
 
 
-# Two title defences by one boxer, four years apart: the same topic words, other opponents and cities.
-DEFENCE_SOL = [
-    (
-        "Ivo Brand stops Marek Sol in Hamburg",
-        "Ivo Brand retained his heavyweight title on Saturday, stopping challenger Marek Sol in the "
-        "seventh round in front of 40,000 fans at the Hamburg arena.",
-    ),
-    (
-        "Brand too strong for Sol",
-        "Marek Sol was knocked down twice before the referee stopped the Hamburg fight, and Ivo Brand "
-        "kept the heavyweight belts he has held since the spring.",
-    ),
-    (
-        "Sol beaten in seven rounds",
-        "A bruised Marek Sol said in Hamburg that Ivo Brand's left hook was the hardest punch of his "
-        "career after losing the heavyweight title fight in the seventh.",
-    ),
-    (
-        "Hamburg crowd cheers Brand win over Sol",
-        "Ivo Brand's promoter said after the Hamburg win over Marek Sol that a rematch would not "
-        "happen this year, as the champion's heavyweight title stays his.",
-    ),
-]
-DEFENCE_REYES = [
-    (
-        "Ivo Brand stops Tom Reyes in Bern",
-        "Ivo Brand retained his heavyweight title on Saturday, stopping challenger Tom Reyes in the "
-        "sixth round in front of 18,000 fans at the Bern stadium.",
-    ),
-    (
-        "Brand too strong for Reyes",
-        "Tom Reyes was knocked down three times before the referee stopped the Bern fight, and Ivo "
-        "Brand kept the heavyweight belts for a fourteenth defence.",
-    ),
-    (
-        "Reyes beaten in six rounds",
-        "A bruised Tom Reyes said in Bern that Ivo Brand's jab had kept him from ever getting close "
-        "after losing the heavyweight title fight in the sixth.",
-    ),
-    (
-        "Bern crowd cheers Brand win over Reyes",
-        "Ivo Brand's trainer said after the Bern win over Tom Reyes that the champion would defend the "
-        "heavyweight title again in the autumn.",
-    ),
-]
-
-
 def _defence(title: str, text: str, outlet: int) -> Article:
-    return make_article([text], title=title, url=f"https://outlet{outlet}.example/{title}")
+    """A report without a date, as an archive backfill gives: time cannot tell the fights apart."""
+    article = make_article([text], title=title, url=f"https://outlet{outlet}.example/{title}")
+    return replace(article, published=None)
 
 
 def test_a_story_that_took_in_a_look_alike_event_is_split_in_two_on_a_second_look() -> None:
@@ -258,3 +214,13 @@ def test_copies_stay_together_when_a_story_splits() -> None:
     clusterer.assign(copy, [CopyLink(copy.id, assigned[1].article_id, CopyKind.WIRE_COPY, 0.9)])
     clusterer.refine()
     assert clusterer.story_of(copy.id) == clusterer.story_of(assigned[1].article_id)
+
+
+def test_a_story_whose_two_sides_are_hours_apart_is_a_story_moving_on_not_two_events() -> None:
+    clusterer = StoryClusterer(threshold=0.1)
+    for number, (sol, reyes) in enumerate(zip(DEFENCE_SOL, DEFENCE_REYES, strict=True)):
+        for offset, report in enumerate((sol, reyes)):
+            article = _defence(*report, outlet=2 * number + offset)
+            # the Reyes reports a day after the Sol ones: dated sides this close are one story
+            clusterer.assign(replace(article, published=T0 + timedelta(hours=24 * offset + number)))
+    assert clusterer.refine() == []

@@ -75,6 +75,8 @@ SPLIT_NCUT = 0.94
 """Normalised cut below which a story's members are two events (see :mod:`newsfold.stories.split`)."""
 OWN_NAME_SHARE = 0.5
 OTHER_NAME_SHARE = 0.1
+SPLIT_MIN_HOURS_APART = 48.0
+"""Two dated sides of a story closer in time than this are one story developing, never split."""
 SPLIT_MIN_NODES = 5
 """Copy groups a story needs before its shape says anything about how many events it holds."""
 SPLIT_MAX_NODES = 300
@@ -285,6 +287,8 @@ class StoryClusterer:
         second = [group for group, side in zip(nodes, found.first_side, strict=True) if not side]
         if not (self._own_names(first, second) and self._own_names(second, first)):
             return []  # one side names nothing the other does not: one event told two ways
+        if self._close_in_time(first, second):
+            return []  # reports hours apart with new names are a story moving on, not two events
         sides = (
             {m for group, first in zip(nodes, found.first_side, strict=True) if first for m in group},
             {m for group, first in zip(nodes, found.first_side, strict=True) if not first for m in group},
@@ -316,6 +320,18 @@ class StoryClusterer:
             count >= OWN_NAME_SHARE * len(side) and theirs[name] <= OTHER_NAME_SHARE * len(other)
             for name, count in mine.items()
         )
+
+    def _close_in_time(self, side: list[list[str]], other: list[list[str]]) -> bool:
+        """Whether both sides have dated members and their spans of time overlap or nearly meet."""
+        spans = []
+        for groups in (side, other):
+            dates = [d for group in groups for m in group if (d := self._member_cache[m].published)]
+            if not dates:
+                return False
+            spans.append((min(dates), max(dates)))
+        (start_a, end_a), (start_b, end_b) = spans
+        gap = max(start_a, start_b) - min(end_a, end_b)
+        return gap.total_seconds() < SPLIT_MIN_HOURS_APART * 3600
 
     def _copy_group(self, article_id: str) -> str:
         """The root of the copy group ``article_id`` belongs to (itself when it is in none)."""
