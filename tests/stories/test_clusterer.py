@@ -224,3 +224,29 @@ def test_a_story_whose_two_sides_are_hours_apart_is_a_story_moving_on_not_two_ev
             # the Reyes reports a day after the Sol ones: dated sides this close are one story
             clusterer.assign(replace(article, published=T0 + timedelta(hours=24 * offset + number)))
     assert clusterer.refine() == []
+
+
+PROFILE_OF_THE_UNION_LEADER = [
+    "Jonas Wik grew up in a fishing family on the islands north of Port Elsa and first worked the cranes at nineteen.",
+    "His grandmother sold smoked herring at the market square, and his brother still runs the ferry to the lighthouse.",
+    "Friends describe a quiet man who reads history books, sings in the cathedral choir and keeps bees behind his cottage.",
+    "He became union leader after the ferry disaster of the nineties, when he organised the volunteers who searched the bay.",
+]
+
+
+def test_a_second_look_adopts_a_lone_report_that_fits_weakly_but_names_what_the_story_names() -> None:
+    # a profile of the strike's union leader shares few words with the strike reports (a centroid
+    # cosine near 0.26, under the usual bar) but names the same man and port; alone in its own
+    # story after the chunk, it joins the strike
+    clusterer = StoryClusterer(threshold=0.9)
+    first = clusterer.assign(make_article(STRIKE_A, title="Port Elsa strike ends", published=T0))
+    clusterer.assign(make_article(STRIKE_A, title="Port Elsa strike ends", url="https://a2.example/1"))
+    profile = clusterer.assign(
+        make_article(
+            PROFILE_OF_THE_UNION_LEADER, title="The quiet man of the docks", url="https://f.example/1"
+        )
+    )
+    assert profile.opened
+    [move] = clusterer.refine()
+    assert (move.article_id, move.to_story) == (profile.article_id, first.story_id)
+    assert 0.2 <= move.score < 0.3
