@@ -180,6 +180,7 @@ class Engine:
                     self.stories.restore(article, story_id)
         for link in store.iter_copy_links():
             self.copies.restore_link(link)
+            self.stories.restore_link(link)
 
     def ingest_paths(
         self, paths: Iterable[Path], *, on_file: Callable[[Path], None] | None = None

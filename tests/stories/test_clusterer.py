@@ -250,3 +250,30 @@ def test_a_second_look_adopts_a_lone_report_that_fits_weakly_but_names_what_the_
     [move] = clusterer.refine()
     assert (move.article_id, move.to_story) == (profile.article_id, first.story_id)
     assert 0.2 <= move.score < 0.3
+
+
+def test_copy_links_replayed_at_start_up_keep_copies_together_through_a_split() -> None:
+    reports = [
+        _defence(*report, outlet=2 * number + offset)
+        for number, pair in enumerate(zip(DEFENCE_SOL, DEFENCE_REYES, strict=True))
+        for offset, report in enumerate(pair)
+    ]
+    sol, reyes = reports[0], reports[1]
+    link = CopyLink(sol.id, reyes.id, CopyKind.WIRE_COPY, 0.9)  # a (wrong) stored link
+    together = {}
+    for replayed in (False, True):
+        clusterer = StoryClusterer(threshold=0.1)
+        for report in reports:  # as stored before a restart: one story holding both fights
+            clusterer.restore(report, "s-both")
+        if replayed:
+            clusterer.restore_link(link)
+            clusterer.restore_link(link)  # replayed twice: still one group
+        later = clusterer.assign(
+            _defence("Reyes wants a rematch", "Tom Reyes asked Ivo Brand for a rematch.", 99)
+        )
+        assert later.story_id == "s-both"
+        clusterer.refine()
+        together[replayed] = clusterer.story_of(sol.id) == clusterer.story_of(reyes.id)
+    # unknown, the link is no reason to keep them: the story splits between the two fights;
+    # replayed, the linked pair is one node, which no split parts
+    assert together == {False: False, True: True}

@@ -15,11 +15,13 @@ A copy link from the copies stage overrides all of this: a copy is always in its
 Candidate stories come from an inverted index over the members' heaviest terms, so assigning an
 article costs a few posting-list walks, never a scan of all stories.
 
-Two later corrections keep single-pass mistakes from lasting: an article that fits two stories
+Later corrections keep single-pass mistakes from lasting: an article that fits two stories
 whose centroids agree merges them (:meth:`StoryClusterer.take_merges`), and a second look at the
 latest articles (:meth:`StoryClusterer.refine`, after each ingest chunk) moves an article to the
-story that fits it better now that more of its event has arrived.  Story ids never change; a
-merged or emptied story's id resolves to the story that absorbed it.
+story that fits it better now that more of its event has arrived, and splits a story whose
+members turn out to be two look-alike events (:mod:`newsfold.stories.split`).  Story ids never
+change; a merged or emptied story's id resolves to the story that absorbed it, and the larger
+half of a split story keeps its id.
 """
 
 from __future__ import annotations
@@ -82,7 +84,9 @@ HEADLINE_ONLY_FACTOR = 0.5
 SPLIT_NCUT = 0.94
 """Normalised cut below which a story's members are two events (see :mod:`newsfold.stories.split`)."""
 OWN_NAME_SHARE = 0.5
+"""A split needs each side to have a name that at least this share of its copy groups mention …"""
 OTHER_NAME_SHARE = 0.1
+"""… and at most this share of the other side's groups mention."""
 SPLIT_MIN_HOURS_APART = 48.0
 """Two dated sides of a story closer in time than this are one story developing, never split."""
 SPLIT_MIN_NODES = 5
@@ -197,8 +201,7 @@ class StoryClusterer:
             other = link.original_id if link.article_id == article.id else link.article_id
             story = self._story_of.get(other)
             if story is not None:
-                self._tied.update((article.id, other))
-                self._copy_parent[self._copy_group(article.id)] = self._copy_group(other)
+                self._tie(article.id, other)
                 self._add(article, story, features, vector)
                 return StoryAssignment(
                     article.id,
@@ -308,10 +311,7 @@ class StoryClusterer:
             return []  # one side names nothing the other does not: one event told two ways
         if self._close_in_time(first, second):
             return []  # reports hours apart with new names are a story moving on, not two events
-        sides = (
-            {m for group, first in zip(nodes, found.first_side, strict=True) if first for m in group},
-            {m for group, first in zip(nodes, found.first_side, strict=True) if not first for m in group},
-        )
+        sides = ({m for group in first for m in group}, {m for group in second for m in group})
         # the larger event keeps the id (on a tie, the one holding the story's first article)
         kept, leaving = sorted(sides, key=lambda side: (-len(side), state.members[0] not in side))
         moving = [m for m in state.members if m in leaving]
@@ -522,6 +522,18 @@ class StoryClusterer:
                 into.first_seen = min(filter(None, (into.first_seen, when)))
                 into.last_seen = max(filter(None, (into.last_seen, when)))
         self._merged_into[merged] = kept
+
+    def restore_link(self, link: CopyLink) -> None:
+        """Replay a stored copy link (start-up, after :meth:`restore`): the two articles stay
+        together through second looks and splits, as they did when the link was found."""
+        self._tie(link.article_id, link.original_id)
+
+    def _tie(self, article_id: str, other: str) -> None:
+        """Put two articles in one copy group: second looks leave them be, a split keeps them together."""
+        self._tied.update((article_id, other))
+        root, other_root = self._copy_group(article_id), self._copy_group(other)
+        if root != other_root:
+            self._copy_parent[root] = other_root
 
     def restore(self, article: Article, story_id: str) -> None:
         """Replay a stored assignment without re-deciding it (start-up after a restart)."""
