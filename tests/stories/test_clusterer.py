@@ -277,3 +277,28 @@ def test_copy_links_replayed_at_start_up_keep_copies_together_through_a_split() 
     # unknown, the link is no reason to keep them: the story splits between the two fights;
     # replayed, the linked pair is one node, which no split parts
     assert together == {False: False, True: True}
+
+
+def test_a_small_story_of_its_event_merges_into_the_main_one_and_another_event_does_not() -> None:
+    # two copies of a profile of the strike's union leader make a story of their own (each fits
+    # the other better than the strike), and so do two reports of another port's strike; as a
+    # group the profiles fit the strike weakly but name its man and port, the other strike does not
+    clusterer = StoryClusterer(threshold=0.5)
+    strike = clusterer.assign(make_article(STRIKE_A, title="Port Elsa strike ends"))
+    clusterer.assign(make_article(STRIKE_A, title="Port Elsa strike ends", url="https://a2.example/1"))
+    profile = clusterer.assign(
+        make_article(PROFILE_OF_THE_UNION_LEADER, title="The quiet man", url="https://f.example/1")
+    )
+    clusterer.assign(
+        make_article(PROFILE_OF_THE_UNION_LEADER, title="The quiet man", url="https://g.example/1")
+    )
+    other = clusterer.assign(make_article(STRIKE_B, title="Valmora strike", url="https://c.example/1"))
+    clusterer.assign(make_article(STRIKE_B, title="Valmora strike", url="https://d.example/1"))
+    assert profile.opened
+    assert other.opened
+    assert clusterer.refine() == []  # no article moves on its own
+    [merge] = clusterer.take_merges()
+    assert (merge.kept, merge.merged) == (strike.story_id, profile.story_id)
+    assert 0.2 <= merge.similarity < 0.3
+    assert clusterer.resolve(profile.story_id) == strike.story_id
+    assert clusterer.story_of(other.article_id) == other.story_id
