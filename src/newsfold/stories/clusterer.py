@@ -251,7 +251,9 @@ class StoryClusterer:
 
         Then each story of those articles is looked at as a whole: one whose members form two
         events (see :mod:`newsfold.stories.split`) keeps its id for the larger event, and the other
-        moves to a new story (the moves say so; the two are never merged again).
+        moves to a new story (the moves say so; the two are never merged again).  Last, a story of
+        at most :data:`SMALL_STORY_MEMBERS` articles merges into the story of its event when one
+        fits it (see :meth:`take_merges`).
         """
         moves: list[StoryMove] = []
         for article_id, vector, features in list(self._recent):
@@ -305,7 +307,7 @@ class StoryClusterer:
         return list(stories)
 
     def _merge_fragment(self, story: str) -> None:
-        """Merge a small story into the larger one of its event, if one fits it and names it.
+        """Merge a small story with the story of its event, if one at least as large fits and names it.
 
         Short or off-angle reports of an event (a two-line brief, a profile) can open a story
         and draw one or two others like them, each too far from the event's main story to join
@@ -319,12 +321,11 @@ class StoryClusterer:
         centroid = {term: weight / state.centroid_norm for term, weight in state.centroid.items()}
         best, best_score = None, SMALL_STORY_SIMILARITY
         for other in self._candidate_stories(centroid):
-            target = self._stories[other]
-            if other == story or len(target.members) < len(state.members):
+            if other == story or len(self._stories[other].members) < len(state.members):
                 continue
             if frozenset((story, other)) in self._split_apart:
                 continue
-            score = cosine(centroid, target.centroid) / target.centroid_norm
+            score = cosine(centroid, self._stories[other].centroid) / self._stories[other].centroid_norm
             if score >= best_score:
                 best, best_score = other, score
         if best is None:
