@@ -203,27 +203,21 @@ def test_one_event_told_many_ways_is_not_split() -> None:
     assert clusterer.refine() == []
 
 
-def test_copies_stay_together_when_a_story_splits() -> None:
+def test_a_story_with_wire_copies_still_splits_and_each_copy_goes_with_its_original() -> None:
     clusterer = StoryClusterer(threshold=0.1)
     assigned = []
     for number, (sol, reyes) in enumerate(zip(DEFENCE_SOL, DEFENCE_REYES, strict=True)):
         assigned.append(clusterer.assign(_defence(*sol, outlet=2 * number)))
         assigned.append(clusterer.assign(_defence(*reyes, outlet=2 * number + 1)))
-    # a wire copy of a Sol report, linked to a Reyes report by a (wrong) copy link: the link wins
-    copy = _defence(*DEFENCE_SOL[0], outlet=50)
-    clusterer.assign(copy, [CopyLink(copy.id, assigned[1].article_id, CopyKind.WIRE_COPY, 0.9)])
-    clusterer.refine()
-    assert clusterer.story_of(copy.id) == clusterer.story_of(assigned[1].article_id)
-
-
-def test_a_story_whose_two_sides_are_hours_apart_is_a_story_moving_on_not_two_events() -> None:
-    clusterer = StoryClusterer(threshold=0.1)
-    for number, (sol, reyes) in enumerate(zip(DEFENCE_SOL, DEFENCE_REYES, strict=True)):
-        for offset, report in enumerate((sol, reyes)):
-            article = _defence(*report, outlet=2 * number + offset)
-            # the Reyes reports a day after the Sol ones: dated sides this close are one story
-            clusterer.assign(replace(article, published=T0 + timedelta(hours=24 * offset + number)))
-    assert clusterer.refine() == []
+    original = assigned[1].article_id  # the first Reyes report, reprinted word for word twice
+    copies = [_defence(*DEFENCE_REYES[0], outlet=50 + n) for n in range(2)]
+    for copy in copies:
+        clusterer.assign(copy, [CopyLink(copy.id, original, CopyKind.WIRE_COPY, 1.0)])
+    moves = clusterer.refine()
+    assert moves  # the reprints do not hide the two events: the story splits
+    reyes_story = clusterer.story_of(original)
+    assert reyes_story != clusterer.story_of(assigned[0].article_id)
+    assert {clusterer.story_of(copy.id) for copy in copies} == {reyes_story}
 
 
 PROFILE_OF_THE_UNION_LEADER = [
