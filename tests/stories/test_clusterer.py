@@ -220,6 +220,16 @@ def test_a_story_with_wire_copies_still_splits_and_each_copy_goes_with_its_origi
     assert {clusterer.story_of(copy.id) for copy in copies} == {reyes_story}
 
 
+def test_a_story_whose_two_sides_are_hours_apart_is_a_story_moving_on_not_two_events() -> None:
+    clusterer = StoryClusterer(threshold=0.1)
+    for number, (sol, reyes) in enumerate(zip(DEFENCE_SOL, DEFENCE_REYES, strict=True)):
+        for offset, report in enumerate((sol, reyes)):
+            article = _defence(*report, outlet=2 * number + offset)
+            # the Reyes reports a day after the Sol ones: dated sides this close are one story
+            clusterer.assign(replace(article, published=T0 + timedelta(hours=24 * offset + number)))
+    assert clusterer.refine() == []
+
+
 PROFILE_OF_THE_UNION_LEADER = [
     "Jonas Wik grew up in a fishing family on the islands north of Port Elsa and first worked the cranes at nineteen.",
     "His grandmother sold smoked herring at the market square, and his brother still runs the ferry to the lighthouse.",
