@@ -18,8 +18,9 @@ article costs a few posting-list walks, never a scan of all stories.
 Later corrections keep single-pass mistakes from lasting: an article that fits two stories
 whose centroids agree merges them (:meth:`StoryClusterer.take_merges`), and a second look at the
 latest articles (:meth:`StoryClusterer.refine`, after each ingest chunk) moves an article to the
-story that fits it better now that more of its event has arrived, and splits a story whose
-members turn out to be two look-alike events (:mod:`newsfold.stories.split`).  Story ids never
+story that fits it better now that more of its event has arrived, splits a story whose
+members turn out to be two look-alike events (:mod:`newsfold.stories.split`), and merges a
+small story into the story of its event when their centroids and names agree.  Story ids never
 change; a merged or emptied story's id resolves to the story that absorbed it, and the larger
 half of a split story keeps its id.
 """
