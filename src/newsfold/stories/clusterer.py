@@ -75,7 +75,7 @@ REFINE_SIMILARITY = 0.3
 REFINE_LONE_SIMILARITY = 0.2
 """The same for an article still alone in the story it opened: a chunk later, nothing else joined
 it, which says it is more likely a far-off report of a known event than the first of a new one
-(0.18–0.20 best on the ECB+ tune split; recall there rises from 0.90 to 0.93)."""
+(0.18–0.20 were best on the ECB+ tune split in tries while tuning; recall there rose from 0.90 to 0.93)."""
 LONE_ENTITY_SHARE = 0.1
 """Below :data:`REFINE_SIMILARITY`, the share of a lone article's named-entity mass the story must
 name too: a weak fit that names none of what the story names is another event (the best value on
@@ -85,8 +85,8 @@ SMALL_STORY_MEMBERS = 3
 SMALL_STORY_SIMILARITY = 0.2
 SMALL_STORY_ENTITY_SHARE = 0.3
 """A small story merges into the larger story whose centroid fits its own best, at a cosine of at
-least :data:`SMALL_STORY_SIMILARITY`, when that story names this share of what it names (both the
-middle of the best plateau on the ECB+ tune split; recall there rises from 0.93 to 0.97)."""
+least :data:`SMALL_STORY_SIMILARITY`, when that story names this share of what it names (both inside
+the best plateau on the ECB+ tune split in tries while tuning; recall there rose from 0.93 to 0.97)."""
 HEADLINE_ONLY_FACTOR = 0.5
 """The threshold for an article that is only a headline, as a share of the usual one."""
 SPLIT_NCUT = 0.94
@@ -116,6 +116,25 @@ class _StoryState:
     first_seen: datetime | None = None
     last_seen: datetime | None = None
     opened: int = 0  # how many articles the clusterer had seen when the story opened
+
+    def widen(self, when: datetime | None) -> None:
+        """Stretch the story's span of publication times to take in ``when`` (if known)."""
+        if when is not None:
+            self.first_seen = min(filter(None, (self.first_seen, when)))
+            self.last_seen = max(filter(None, (self.last_seen, when)))
+
+    def take_in(self, article_id: str, member: _Member) -> None:
+        """Add a member's terms, mentions and time (the caller renews :attr:`centroid_norm`)."""
+        self.members.append(article_id)
+        for term, weight in zip(member.terms, member.weights, strict=True):
+            self.centroid[term] += weight
+        self.entity_counts.update(member.entities)
+        self.figure_counts.update(member.figures)
+        self.widen(member.published)
+
+    def renew_norm(self) -> None:
+        """Recompute the centroid's norm, kept beside it because candidates are scored often."""
+        self.centroid_norm = math.sqrt(sum(w * w for w in self.centroid.values())) or 1.0
 
 
 @dataclass(slots=True, frozen=True)
@@ -270,18 +289,12 @@ class StoryClusterer:
                 score = cosine(vector, state.centroid) / state.centroid_norm
                 if score > best_score:
                     best, best_score = other, score
-            lone = len(own.members) == 1
-            if best == story or best_score < (REFINE_LONE_SIMILARITY if lone else REFINE_SIMILARITY):
+            bar = REFINE_LONE_SIMILARITY if len(own.members) == 1 else REFINE_SIMILARITY
+            if best == story or best_score < bar:
                 continue
-            if (
-                lone
-                and best_score < REFINE_SIMILARITY
-                and self._shared_mass(
-                    features.entity_counts, self._entity_df, self._stories[best].entity_counts, 0.0
-                )
-                < LONE_ENTITY_SHARE
-            ):
-                continue  # a weak fit that names little the story names is another event
+            # a lone article's weak fit (below the usual bar) must name part of what the story names
+            if best_score < REFINE_SIMILARITY and self._names_too_little(features.entity_counts, best):
+                continue
             self._move(article_id, vector, features, story, best)
             moves.append(
                 StoryMove(
@@ -291,12 +304,17 @@ class StoryClusterer:
             if story not in self._stories:  # it was the story's last article
                 self._merged_into[story] = best
                 self._merges.append(StoryMerge(best, story, round(best_score, 4), "its last article moved"))
-        if self.split_ncut:
-            for story in self._recent_stories():
-                moves.extend(self._split(story))
+        for story in self._recent_stories():
+            moves.extend(self._split(story))
         for story in self._recent_stories():
             self._merge_fragment(story)
         return moves
+
+    def _names_too_little(
+        self, mentioned: Counter[str], story: str, share: float = LONE_ENTITY_SHARE
+    ) -> bool:
+        """Whether ``story`` names less than ``share`` of the IDF-weighted entities ``mentioned``."""
+        return self._shared_mass(mentioned, self._entity_df, self._stories[story].entity_counts, 0.0) < share
 
     def _recent_stories(self) -> list[str]:
         """The live stories of the latest articles, each once, in the order the articles came."""
@@ -322,19 +340,15 @@ class StoryClusterer:
         centroid = {term: weight / state.centroid_norm for term, weight in state.centroid.items()}
         best, best_score = None, SMALL_STORY_SIMILARITY
         for other in self._candidate_stories(centroid):
-            if other == story or len(self._stories[other].members) < len(state.members):
+            candidate = self._stories[other]
+            if other == story or len(candidate.members) < len(state.members):
                 continue
             if frozenset((story, other)) in self._split_apart:
                 continue
-            score = cosine(centroid, self._stories[other].centroid) / self._stories[other].centroid_norm
+            score = cosine(centroid, candidate.centroid) / candidate.centroid_norm
             if score >= best_score:
                 best, best_score = other, score
-        if best is None:
-            return
-        named = self._shared_mass(
-            state.entity_counts, self._entity_df, self._stories[best].entity_counts, 0.0
-        )
-        if named < SMALL_STORY_ENTITY_SHARE:
+        if best is None or self._names_too_little(state.entity_counts, best, SMALL_STORY_ENTITY_SHARE):
             return
         target = self._stories[best]
         # the larger story keeps its id; of two as large, the older one
@@ -350,6 +364,9 @@ class StoryClusterer:
 
     def _split(self, story: str) -> list[StoryMove]:
         """Split ``story`` in two when its members form two events; the moves of the smaller one."""
+        limit = self.split_ncut
+        if not limit:
+            return []
         state = self._stories[story]
         if any(member not in self._member_cache for member in state.members):
             return []  # members too old to rebuild the story from: it is left as it is
@@ -362,7 +379,7 @@ class StoryClusterer:
             return []
         nodes = list(groups.values())
         found = bisect([self._group_vector(group) for group in nodes])
-        if found is None or self.split_ncut is None or found.ncut >= self.split_ncut:
+        if found is None or found.ncut >= limit:
             return []
         first = [group for group, side in zip(nodes, found.first_side, strict=True) if side]
         second = [group for group, side in zip(nodes, found.first_side, strict=True) if not side]
@@ -434,21 +451,14 @@ class StoryClusterer:
         """A story's state made anew from its members' cached vectors and mentions."""
         state = _StoryState(opened=opened)
         for member in members:
-            cached = self._member_cache[member]
-            state.members.append(member)
-            for term, weight in zip(cached.terms, cached.weights, strict=True):
-                state.centroid[term] += weight
-            state.entity_counts.update(cached.entities)
-            state.figure_counts.update(cached.figures)
-            if cached.published is not None:
-                state.first_seen = min(filter(None, (state.first_seen, cached.published)))
-                state.last_seen = max(filter(None, (state.last_seen, cached.published)))
-        state.centroid_norm = math.sqrt(sum(w * w for w in state.centroid.values())) or 1.0
+            state.take_in(member, self._member_cache[member])
+        state.renew_norm()
         return state
 
     def _unused_split_id(self, article_id: str) -> str:
-        """A new story id for the part of a split led by ``article_id``: stable across re-runs,
-        and never one an opened story (``story_id_for``) or an earlier story had."""
+        """A new story id for the part of a split led by ``article_id``: stable across re-runs, and
+        never the id of a live story or of one merged away since start-up (aliases of earlier runs
+        are not known here)."""
         attempt = 0
         while True:
             digest = hashlib.blake2b(f"split:{article_id}:{attempt}".encode(), digest_size=6).hexdigest()
@@ -513,8 +523,8 @@ class StoryClusterer:
         for term, weight in vector.items():
             old.centroid[term] -= weight
             new.centroid[term] += weight
-        old.centroid_norm = math.sqrt(sum(w * w for w in old.centroid.values())) or 1.0
-        new.centroid_norm = math.sqrt(sum(w * w for w in new.centroid.values())) or 1.0
+        old.renew_norm()
+        new.renew_norm()
         for old_counts, new_counts, mentioned in (
             (old.entity_counts, new.entity_counts, features.entity_counts.keys()),
             (old.figure_counts, new.figure_counts, features.figure_counts.keys()),
@@ -573,13 +583,11 @@ class StoryClusterer:
         into.members.extend(gone.members)
         for term, weight in gone.centroid.items():
             into.centroid[term] += weight
-        into.centroid_norm = math.sqrt(sum(w * w for w in into.centroid.values())) or 1.0
+        into.renew_norm()
         into.entity_counts.update(gone.entity_counts)
         into.figure_counts.update(gone.figure_counts)
-        for when in (gone.first_seen, gone.last_seen):
-            if when is not None:
-                into.first_seen = min(filter(None, (into.first_seen, when)))
-                into.last_seen = max(filter(None, (into.last_seen, when)))
+        into.widen(gone.first_seen)
+        into.widen(gone.last_seen)
         self._merged_into[merged] = kept
 
     def restore_link(self, link: CopyLink) -> None:
@@ -679,18 +687,7 @@ class StoryClusterer:
         state = self._stories.get(story)
         if state is None:
             state = self._stories[story] = _StoryState(opened=self._documents)
-        state.members.append(article.id)
-        for term, weight in vector.items():
-            state.centroid[term] += weight
-            postings = self._postings.get(term)
-            if postings is None:
-                postings = self._postings[term] = _Postings()
-            postings.ids.append(article.id)
-            postings.weights.append(weight)
-        state.centroid_norm = math.sqrt(sum(w * w for w in state.centroid.values())) or 1.0
-        state.entity_counts.update(features.entity_counts.keys())
-        state.figure_counts.update(features.figure_counts.keys())
-        self._member_cache[article.id] = _Member(
+        member = _Member(
             tuple(vector),
             array("d", vector.values()),
             tuple(features.entity_counts),
@@ -698,9 +695,15 @@ class StoryClusterer:
             article.published,
             not article.paragraphs,
         )
+        state.take_in(article.id, member)
+        state.renew_norm()
+        for term, weight in vector.items():
+            postings = self._postings.get(term)
+            if postings is None:
+                postings = self._postings[term] = _Postings()
+            postings.ids.append(article.id)
+            postings.weights.append(weight)
+        self._member_cache[article.id] = member
         if len(self._member_cache) > MEMBER_CACHE:
             self._member_cache.popitem(last=False)
-        if article.published is not None:
-            state.first_seen = min(filter(None, (state.first_seen, article.published)))
-            state.last_seen = max(filter(None, (state.last_seen, article.published)))
         self._story_of[article.id] = story
