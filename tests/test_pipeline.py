@@ -181,3 +181,39 @@ def test_a_story_split_on_a_second_look_is_two_stories_in_the_store(store: Store
         assert len(opponents) == 1  # one event a story
     split_off = [m for s in listed for m in store.story(s.id)[1] if m.reason.startswith("split from")]
     assert {("Reyes" in m.title) for m in split_off} == {True}
+
+
+def test_a_split_stays_a_split_after_a_restart(store: Store) -> None:
+    # four reports of one fight and two of the other share a story on arrival and are split; a
+    # restarted engine replays the split, so the small half is not merged back as a fragment
+    def report(title: str, text: str, number: int) -> RawDocument:
+        url = f"https://outlet{number}.example/fight"
+        return RawDocument(
+            origin=url,
+            body=text.encode(),
+            kind=DocumentKind.TEXT,
+            url=url,
+            title=title,
+            outlet=f"Outlet {number}",
+        )
+
+    settings = Settings(story_threshold=0.1)
+    reports = [report(t, x, n) for n, (t, x) in enumerate(DEFENCE_SOL + DEFENCE_REYES[:2])]
+    Engine(store, settings).ingest_documents(reports)
+    assert sorted(s.article_count for s in store.stories()) == [2, 4]
+    [split] = store.iter_story_splits()
+
+    Engine(store, settings).ingest_documents(
+        [
+            report(
+                "Reyes wants a rematch",
+                "Tom Reyes asked Ivo Brand for a rematch in Bern, saying the referee stopped the heavyweight "
+                "title fight too early in the sixth round.",
+                99,
+            )
+        ]
+    )
+    assert sorted(s.article_count for s in store.stories()) == [3, 4]
+    found = store.story(split.split_off)
+    assert found is not None
+    assert {"Reyes" in m.title for m in found[1]} == {True}

@@ -214,6 +214,20 @@ class StoryMerge:
 
 
 @dataclass(slots=True, frozen=True)
+class StorySplit:
+    """A story found to hold two events: the articles of one now make the story ``split_off``.
+
+    The two are never merged again, also after a restart (the store keeps the pair); the moves
+    of the articles that left say which ones they were.
+    """
+
+    kept: str
+    split_off: str
+    ncut: float
+    reason: str
+
+
+@dataclass(slots=True, frozen=True)
 class StoryMove:
     """An article moved to another story on a second look (its new story fits it better)."""
 

@@ -181,6 +181,10 @@ class Engine:
         for link in store.iter_copy_links():
             self.copies.restore_link(link)
             self.stories.restore_link(link)
+        for merge in store.iter_story_merges():
+            self.stories.restore_merge(merge)
+        for split in store.iter_story_splits():
+            self.stories.restore_split(split)
 
     def ingest_paths(
         self, paths: Iterable[Path], *, on_file: Callable[[Path], None] | None = None
@@ -299,6 +303,7 @@ class Engine:
         for move in self.stories.refine():
             batch.moves.append(move)
             report.stories_touched.add(move.to_story)
+        batch.splits.extend(self.stories.take_splits())
         for merge in self.stories.take_merges():
             batch.merges.append(merge)
             report.stories_merged += 1

@@ -24,6 +24,7 @@ from newsfold.model import (
     StoryAssignment,
     StoryMerge,
     StoryMove,
+    StorySplit,
 )
 from newsfold.store import Batch, open_store
 from newsfold.store.schema import MIGRATIONS
@@ -122,6 +123,36 @@ def test_a_moved_article_changes_story_and_an_emptied_story_resolves(store_url: 
         assert found[0].id == "sA"
         moved = next(m for m in found[1] if m.article_id == stray.id)
         assert moved.reason == "fits sA better (0.420)"
+
+
+def test_splits_and_merges_are_kept_for_the_clusterer_to_replay_after_a_restart(store_url: str) -> None:
+    reports = [
+        make_article([f"Report {n} of the Brand title fights."], url=f"https://b.example/{n}")
+        for n in range(3)
+    ]
+    with open_store(store_url) as store:
+        store.save(Batch([(r, _assignment(r.id, "sA")) for r in reports]))
+        split = StorySplit("sA", "sB", 0.72, "split from sA: two events (normalised cut 0.72)")
+        batch = Batch()
+        batch.moves = [StoryMove(reports[2].id, "sA", "sB", 0.72, split.reason)]
+        batch.splits = [split]
+        store.save(batch)
+        assert sorted(s.article_count for s in store.stories()) == [1, 2]
+        brief = make_article(["A stray brief."], url="https://b.example/x")
+        store.save(Batch([(brief, _assignment(brief.id, "sX"))]))
+        gone = Batch()
+        gone.merges = [StoryMerge("sA", "sX", 0.3, "a small story that fits it (0.30)")]
+        store.save(gone)
+    with open_store(store_url) as store:
+        assert list(store.iter_story_splits()) == [split]
+        assert list(store.iter_story_merges()) == [
+            StoryMerge("sA", "sX", 0.3, "a small story that fits it (0.30)")
+        ]
+        # the same pair split again (never twice in one run) replaces the row rather than failing the batch
+        again = Batch()
+        again.splits = [split]
+        store.save(again)
+        assert list(store.iter_story_splits()) == [split]
 
 
 def test_a_failed_batch_writes_nothing(store_url: str) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
-from newsfold.model import Article, CopyKind, CopyLink
+from newsfold.model import Article, CopyKind, CopyLink, StoryMerge
 from newsfold.stories import StoryClusterer
 from tests.conftest import DEFENCE_REYES, DEFENCE_SOL, make_article
 
@@ -281,6 +281,41 @@ def test_copy_links_replayed_at_start_up_keep_copies_together_through_a_split() 
     # unknown, the link is no reason to keep them: the story splits between the two fights;
     # replayed, the linked pair is one node, which no split parts
     assert together == {False: False, True: True}
+
+
+def test_a_split_replayed_at_start_up_keeps_the_two_events_apart() -> None:
+    # four reports of one fight and two of the other: the split leaves a small story, which after
+    # a restart (its split unknown) would merge back into the larger one as a fragment of its event
+    reports = [_defence(*r, outlet=n) for n, r in enumerate(DEFENCE_SOL + DEFENCE_REYES[:2])]
+    first_run = StoryClusterer(threshold=0.1)
+    for report in reports:
+        first_run.assign(report)
+    first_run.refine()
+    [split] = first_run.take_splits()
+    assert first_run.take_splits() == []  # each split is handed over once
+    assert split.reason.startswith(f"split from {split.kept}: two events")
+    stories_after_restart = {}
+    for replayed in (False, True):
+        clusterer = StoryClusterer(threshold=0.1)
+        for report in reports:
+            clusterer.restore(report, first_run.story_of(report.id) or "")
+        if replayed:
+            clusterer.restore_split(split)
+        later = clusterer.assign(
+            _defence("Reyes wants a rematch", "Tom Reyes asked Ivo Brand for a rematch in Bern.", 99)
+        )
+        assert later.story_id == split.split_off
+        clusterer.refine()
+        stories_after_restart[replayed] = clusterer.story_count
+    assert stories_after_restart == {False: 1, True: 2}
+
+
+def test_a_merge_replayed_at_start_up_keeps_resolving() -> None:
+    clusterer = StoryClusterer()
+    clusterer.restore(make_article(STRIKE_A, title="Port Elsa strike ends"), "sLive")
+    clusterer.restore_merge(StoryMerge("sLive", "sGone", 0.8, "bridged by an article; centroids 0.80"))
+    assert clusterer.resolve("sGone") == "sLive"
+    assert clusterer.resolve("sLive") == "sLive"
 
 
 def test_a_small_story_of_its_event_merges_into_the_main_one_and_another_event_does_not() -> None:

@@ -102,6 +102,16 @@ story_aliases = sa.Table(
     sa.Column("merged_at", sa.String(40), nullable=False),
 )
 
+story_splits = sa.Table(
+    "story_splits",
+    metadata,
+    sa.Column("split_off", sa.String(32), primary_key=True),  # the story the second event became
+    sa.Column("kept", sa.String(32), nullable=False, index=True),  # the story it was split from
+    sa.Column("ncut", sa.Float, nullable=False),
+    sa.Column("reason", sa.Text, nullable=False),
+    sa.Column("split_at", sa.String(40), nullable=False),
+)
+
 
 sources = sa.Table(
     "sources",
@@ -225,6 +235,11 @@ def _v7_postgres_search(connection: Connection) -> None:
     create_postgres_search_index(connection)
 
 
+def _v8_story_splits(connection: Connection) -> None:
+    """Stories split in two on a second look: the pairs stay apart after a restart."""
+    story_splits.create(connection, checkfirst=True)
+
+
 MIGRATIONS: list[Callable[[Connection], None]] = [
     _v1_initial,
     _v2_revisions,
@@ -233,6 +248,7 @@ MIGRATIONS: list[Callable[[Connection], None]] = [
     _v5_search,
     _v6_readers,
     _v7_postgres_search,
+    _v8_story_splits,
 ]
 
 

@@ -28,6 +28,7 @@ from newsfold.model import (
     StoryMember,
     StoryMerge,
     StoryMove,
+    StorySplit,
     StorySummary,
     source_name,
 )
@@ -39,6 +40,7 @@ from newsfold.store.schema import (
     migrate,
     stories,
     story_aliases,
+    story_splits,
     time_column,
     time_value,
 )
@@ -90,6 +92,8 @@ class Batch:
     """Applied after the articles: each moved article changes story (with the move's reason)."""
     merges: list[StoryMerge] = field(default_factory=list)
     """Applied in order after the moves: a merged story's articles move to the kept one."""
+    splits: list[StorySplit] = field(default_factory=list)
+    """Kept beside the moves that carried them out, so the halves stay apart after a restart."""
 
     def __len__(self) -> int:
         return len(self.articles)
@@ -145,7 +149,9 @@ class Store(SourcesMixin, SearchMixin, ReadersMixin):
 
     def save(self, batch: Batch) -> None:
         """Write ``batch`` atomically; articles already stored are left as they are (but revised)."""
-        if not (batch.articles or batch.links or batch.revisions or batch.moves or batch.merges):
+        if not (
+            batch.articles or batch.links or batch.revisions or batch.moves or batch.merges or batch.splits
+        ):
             return
         now = datetime.now(UTC).isoformat()
         with self.engine.begin() as connection:
@@ -182,6 +188,26 @@ class Store(SourcesMixin, SearchMixin, ReadersMixin):
                     )
                 )
                 touched |= {move.from_story, move.to_story}
+            if batch.splits:
+                # the latest split of an id wins: a batch never fails on a pair the store already holds
+                connection.execute(
+                    story_splits.delete().where(
+                        story_splits.c.split_off.in_([s.split_off for s in batch.splits])
+                    )
+                )
+                connection.execute(
+                    story_splits.insert(),
+                    [
+                        {
+                            "split_off": split.split_off,
+                            "kept": split.kept,
+                            "ncut": split.ncut,
+                            "reason": split.reason,
+                            "split_at": now,
+                        }
+                        for split in batch.splits
+                    ],
+                )
             touched = self._save_merges(connection, batch.merges, touched, now)
             self._refresh_stories(connection, touched)
 
@@ -355,6 +381,19 @@ class Store(SourcesMixin, SearchMixin, ReadersMixin):
             result = connection.execution_options(yield_per=1000).execute(sa.select(copy_links))
             for row in result:
                 yield _link_from_row(row._mapping)
+
+    def iter_story_merges(self) -> Iterator[StoryMerge]:
+        """Every merged story id with the live story it resolves to (replayed at start-up, so a
+        new story never takes an id that already resolves elsewhere)."""
+        with self.engine.connect() as connection:
+            for row in connection.execute(sa.select(story_aliases).order_by(story_aliases.c.merged_at)):
+                yield StoryMerge(row.merged_into, row.story_id, row.similarity, row.reason)
+
+    def iter_story_splits(self) -> Iterator[StorySplit]:
+        """Every split a second look made, oldest first (replayed at start-up: the halves stay apart)."""
+        with self.engine.connect() as connection:
+            for row in connection.execute(sa.select(story_splits).order_by(story_splits.c.split_at)):
+                yield StorySplit(row.kept, row.split_off, row.ncut, row.reason)
 
     def revisions(self, article_id: str) -> list[ArticleRevision]:
         """Earlier versions of an article, oldest first (empty when it was never updated)."""

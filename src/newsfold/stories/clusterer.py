@@ -35,7 +35,15 @@ from collections import Counter, OrderedDict, defaultdict, deque
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from newsfold.model import Article, CopyLink, Neighbour, StoryAssignment, StoryMerge, StoryMove
+from newsfold.model import (
+    Article,
+    CopyLink,
+    Neighbour,
+    StoryAssignment,
+    StoryMerge,
+    StoryMove,
+    StorySplit,
+)
 from newsfold.stories.features import (
     ArticleFeatures,
     EntityFinder,
@@ -205,6 +213,7 @@ class StoryClusterer:
         self._story_of: dict[str, str] = {}
         self._stories: dict[str, _StoryState] = {}
         self._merges: list[StoryMerge] = []
+        self._splits: list[StorySplit] = []
         self._merged_into: dict[str, str] = {}
         # what refine() needs of the latest articles assigned by similarity
         self._recent: deque[tuple[str, dict[str, float], ArticleFeatures]] = deque(maxlen=REFINE_RECENT)
@@ -398,6 +407,7 @@ class StoryClusterer:
             self._story_of[member] = new_story
         self._split_apart.add(frozenset((story, new_story)))
         reason = f"split from {story}: two events (normalised cut {found.ncut:.2f})"
+        self._splits.append(StorySplit(story, new_story, round(found.ncut, 4), reason))
         return [StoryMove(m, story, new_story, round(found.ncut, 4), reason) for m in moving]
 
     def _own_names(self, side: list[list[str]], other: list[list[str]]) -> bool:
@@ -457,8 +467,8 @@ class StoryClusterer:
 
     def _unused_split_id(self, article_id: str) -> str:
         """A new story id for the part of a split led by ``article_id``: stable across re-runs, and
-        never the id of a live story or of one merged away since start-up (aliases of earlier runs
-        are not known here)."""
+        never the id of a live story or of one merged away (before a restart too, once the engine
+        has replayed the stored merges)."""
         attempt = 0
         while True:
             digest = hashlib.blake2b(f"split:{article_id}:{attempt}".encode(), digest_size=6).hexdigest()
@@ -542,6 +552,11 @@ class StoryClusterer:
         taken, self._merges = self._merges, []
         return taken
 
+    def take_splits(self) -> list[StorySplit]:
+        """Splits since the last call, in order (a store keeps them: the halves stay apart after a restart)."""
+        taken, self._splits = self._splits, []
+        return taken
+
     def resolve(self, story_id: str) -> str:
         """The live story a (possibly merged) story id now stands for."""
         while story_id not in self._stories and story_id in self._merged_into:
@@ -594,6 +609,14 @@ class StoryClusterer:
         """Replay a stored copy link (start-up, after :meth:`restore`): the two articles stay
         together through second looks and splits, as they did when the link was found."""
         self._tie(link.article_id, link.original_id)
+
+    def restore_split(self, split: StorySplit) -> None:
+        """Replay a stored split (start-up): its two stories are never merged again."""
+        self._split_apart.add(frozenset((split.kept, split.split_off)))
+
+    def restore_merge(self, merge: StoryMerge) -> None:
+        """Replay a stored merge (start-up): the merged id resolves, and no new story takes it."""
+        self._merged_into[merge.merged] = merge.kept
 
     def _tie(self, article_id: str, other: str) -> None:
         """Put two articles in one copy group: second looks leave them be, a split keeps them together."""
