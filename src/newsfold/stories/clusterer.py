@@ -28,7 +28,6 @@ half of a split story keeps its id.
 from __future__ import annotations
 
 import hashlib
-import heapq
 import math
 from array import array
 from collections import Counter, OrderedDict, defaultdict, deque
@@ -53,14 +52,12 @@ from newsfold.stories.features import (
     entities,
     tfidf,
 )
+from newsfold.stories.index import TermIndex, closest_stories
 from newsfold.stories.split import bisect
 
 TOP_TERMS = 100
-MAX_POSTINGS_WALKED = 400
-QUERY_TERMS = 40
 MAX_CANDIDATE_STORIES = 30
-MAX_POSTINGS_PER_QUERY = 3000
-"""Postings walked per article in all, heaviest terms first (a bound on cost as stories grow)."""
+"""Stories scored in full for an article: those of its best-matching members in the term index."""
 TEXT_MEMBER_WEIGHT = 0.30
 TEXT_CENTROID_WEIGHT = 0.50
 ENTITY_WEIGHT = 0.20
@@ -157,14 +154,6 @@ class _Member:
     headline_only: bool
 
 
-class _Postings:
-    __slots__ = ("ids", "weights")
-
-    def __init__(self) -> None:
-        self.ids: list[str] = []
-        self.weights = array("f")
-
-
 def story_id_for(article_id: str) -> str:
     """A story is named after the article that opened it: stable across re-runs of the same input."""
     return f"s{article_id[:12]}"
@@ -207,9 +196,7 @@ class StoryClusterer:
         self._term_df: Counter[str] = Counter()
         self._entity_df: Counter[str] = Counter()
         self._figure_df: Counter[str] = Counter()
-        # term → members carrying it, with the term's weight in each (compact: ids and 32-bit
-        # floats side by side, not a dict per member; this is most of the clusterer's memory)
-        self._postings: dict[str, _Postings] = {}
+        self._index = TermIndex()  # term → members carrying it: where candidate stories come from
         self._story_of: dict[str, str] = {}
         self._stories: dict[str, _StoryState] = {}
         self._merges: list[StoryMerge] = []
@@ -490,39 +477,8 @@ class StoryClusterer:
         return dot / math.sqrt(norm_squared) if norm_squared > 1e-12 else -1.0
 
     def _candidate_stories(self, vector: dict[str, float]) -> list[str]:
-        """The closest stories to ``vector`` by their members' partial dot products."""
-        return [story for story, _ in self._closest_stories(self._member_scores(vector))]
-
-    def _member_scores(self, vector: dict[str, float]) -> dict[str, float]:
-        """Dot products of ``vector`` with the members sharing its heaviest terms (partial: the
-        heaviest terms carry almost all of it, and at most :data:`MAX_POSTINGS_PER_QUERY` postings
-        are walked, so the cost stays bounded as stories grow)."""
-        member_scores: dict[str, float] = defaultdict(float)
-        budget = MAX_POSTINGS_PER_QUERY
-        for term, weight in sorted(vector.items(), key=lambda kv: -kv[1])[:QUERY_TERMS]:
-            if budget <= 0:  # the rest are common words: they add little and cost most
-                break
-            postings = self._postings.get(term)
-            if postings is None:
-                continue
-            walked = min(MAX_POSTINGS_WALKED, budget, len(postings.ids))
-            budget -= walked
-            for other, other_weight in zip(postings.ids[-walked:], postings.weights[-walked:], strict=True):
-                member_scores[other] += weight * other_weight
-        return member_scores
-
-    def _closest_stories(self, member_scores: dict[str, float]) -> list[tuple[str, list[tuple[str, float]]]]:
-        """The :data:`MAX_CANDIDATE_STORIES` stories of the best-scoring members, with those members.
-
-        Only these are scored in full: common words reach members of many stories, and a
-        centroid cosine for each would dominate the cost.
-        """
-        by_story: dict[str, list[tuple[str, float]]] = defaultdict(list)
-        for other, score in member_scores.items():
-            by_story[self._story_of[other]].append((other, score))
-        return heapq.nlargest(
-            MAX_CANDIDATE_STORIES, by_story.items(), key=lambda item: (max(s for _, s in item[1]), item[0])
-        )
+        """The closest stories to ``vector`` by their members' partial dot products, best first."""
+        return closest_stories(self._index.member_scores(vector), self._story_of, MAX_CANDIDATE_STORIES)
 
     def _move(
         self, article_id: str, vector: dict[str, float], features: ArticleFeatures, source: str, target: str
@@ -657,13 +613,18 @@ class StoryClusterer:
         """Candidate stories with their scores, best first (only stories sharing heavy terms)."""
         scored: list[tuple[str, float, tuple[Neighbour, ...]]] = []
         member_weight, centroid_weight, entity_weight, figure_weight = self.weights
-        closest = self._closest_stories(self._member_scores(vector))
-        for story, members in closest:
+        member_scores = self._index.member_scores(vector)
+        closest = closest_stories(member_scores, self._story_of, MAX_CANDIDATE_STORIES)
+        members_of: dict[str, list[tuple[str, float]]] = {story: [] for story in closest}
+        for member, member_score in member_scores.items():
+            if (story := self._story_of[member]) in members_of:
+                members_of[story].append((member, member_score))
+        for story in closest:
             state = self._stories[story]
             distance = self._hours_apart(article.published, state)
             if distance > self.window_hours:
                 continue
-            members.sort(key=lambda m: -m[1])
+            members = sorted(members_of[story], key=lambda m: -m[1])
             score = (
                 member_weight * members[0][1]
                 + centroid_weight * cosine(vector, state.centroid) / state.centroid_norm
@@ -720,12 +681,7 @@ class StoryClusterer:
         )
         state.take_in(article.id, member)
         state.renew_norm()
-        for term, weight in vector.items():
-            postings = self._postings.get(term)
-            if postings is None:
-                postings = self._postings[term] = _Postings()
-            postings.ids.append(article.id)
-            postings.weights.append(weight)
+        self._index.add(article.id, vector)
         self._member_cache[article.id] = member
         if len(self._member_cache) > MEMBER_CACHE:
             self._member_cache.popitem(last=False)
