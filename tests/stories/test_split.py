@@ -5,8 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from newsfold.stories.clusterer import SPLIT_NCUT
-from newsfold.stories.split import bisect
+from newsfold.stories.split import SPLIT_NCUT, bisect
 
 
 def _unit(weights: dict[str, float]) -> dict[str, float]:

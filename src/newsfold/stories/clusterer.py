@@ -53,7 +53,7 @@ from newsfold.stories.features import (
     tfidf,
 )
 from newsfold.stories.index import TermIndex, closest_stories
-from newsfold.stories.split import bisect
+from newsfold.stories.split import SPLIT_NCUT, MemberProfile, two_events
 
 TOP_TERMS = 100
 MAX_CANDIDATE_STORIES = 30
@@ -94,18 +94,6 @@ least :data:`SMALL_STORY_SIMILARITY`, when that story names this share of what i
 the best plateau on the ECB+ tune split in tries while tuning; recall there rose from 0.93 to 0.97)."""
 HEADLINE_ONLY_FACTOR = 0.5
 """The threshold for an article that is only a headline, as a share of the usual one."""
-SPLIT_NCUT = 0.94
-"""Normalised cut below which a story's members are two events (see :mod:`newsfold.stories.split`)."""
-OWN_NAME_SHARE = 0.5
-"""A split needs each side to have a name that at least this share of its copy groups mention …"""
-OTHER_NAME_SHARE = 0.1
-"""… and at most this share of the other side's groups mention."""
-SPLIT_MIN_HOURS_APART = 48.0
-"""Two dated sides of a story closer in time than this are one story developing, never split."""
-SPLIT_MIN_NODES = 5
-"""Copy groups a story needs before its shape says anything about how many events it holds."""
-SPLIT_MAX_NODES = 300
-"""Larger stories are not looked at for a split (the cost grows with the square of the size)."""
 MEMBER_CACHE = 20_000
 """Latest articles whose term vectors the clusterer keeps, to rebuild stories it splits."""
 
@@ -128,7 +116,7 @@ class _StoryState:
             self.first_seen = min(filter(None, (self.first_seen, when)))
             self.last_seen = max(filter(None, (self.last_seen, when)))
 
-    def take_in(self, article_id: str, member: _Member) -> None:
+    def take_in(self, article_id: str, member: MemberProfile) -> None:
         """Add a member's terms, mentions and time (the caller renews :attr:`centroid_norm`)."""
         self.members.append(article_id)
         for term, weight in zip(member.terms, member.weights, strict=True):
@@ -140,18 +128,6 @@ class _StoryState:
     def renew_norm(self) -> None:
         """Recompute the centroid's norm, kept beside it because candidates are scored often."""
         self.centroid_norm = math.sqrt(sum(w * w for w in self.centroid.values())) or 1.0
-
-
-@dataclass(slots=True, frozen=True)
-class _Member:
-    """What a split needs to rebuild a story from its members (compact: a tuple and an array)."""
-
-    terms: tuple[str, ...]
-    weights: array[float]
-    entities: tuple[str, ...]
-    figures: tuple[str, ...]
-    published: datetime | None
-    headline_only: bool
 
 
 def story_id_for(article_id: str) -> str:
@@ -206,7 +182,9 @@ class StoryClusterer:
         self._recent: deque[tuple[str, dict[str, float], ArticleFeatures]] = deque(maxlen=REFINE_RECENT)
         self._tied: set[str] = set()  # articles in a copy link: they stay with their copy group
         self._copy_parent: dict[str, str] = {}  # union-find over copy links: a copy group is one node
-        self._member_cache: OrderedDict[str, _Member] = OrderedDict()  # the latest MEMBER_CACHE articles
+        self._member_cache: OrderedDict[str, MemberProfile] = (
+            OrderedDict()
+        )  # the latest MEMBER_CACHE articles
         self._split_apart: set[frozenset[str]] = set()  # story pairs a split made: never re-merged
 
     @property
@@ -366,24 +344,17 @@ class StoryClusterer:
         state = self._stories[story]
         if any(member not in self._member_cache for member in state.members):
             return []  # members too old to rebuild the story from: it is left as it is
-        if 2 * sum(self._member_cache[m].headline_only for m in state.members) > len(state.members):
-            return []  # headlines alone are too short to show a story's shape
         groups: dict[str, list[str]] = {}
         for member in state.members:
             groups.setdefault(self._copy_group(member), []).append(member)
-        if not SPLIT_MIN_NODES <= len(groups) <= SPLIT_MAX_NODES:
-            return []
         nodes = list(groups.values())
-        found = bisect([self._group_vector(group) for group in nodes])
-        if found is None or found.ncut >= limit:
+        found = two_events([[self._member_cache[m] for m in group] for group in nodes], limit)
+        if found is None:
             return []
-        first = [group for group, side in zip(nodes, found.first_side, strict=True) if side]
-        second = [group for group, side in zip(nodes, found.first_side, strict=True) if not side]
-        if not (self._own_names(first, second) and self._own_names(second, first)):
-            return []  # one side names nothing the other does not: one event told two ways
-        if self._close_in_time(first, second):
-            return []  # reports hours apart with new names are a story moving on, not two events
-        sides = ({m for group in first for m in group}, {m for group in second for m in group})
+        sides = tuple(
+            {m for group, side in zip(nodes, found.first_side, strict=True) if side is first for m in group}
+            for first in (True, False)
+        )
         # the larger event keeps the id (on a tie, the one holding the story's first article)
         kept, leaving = sorted(sides, key=lambda side: (-len(side), state.members[0] not in side))
         moving = [m for m in state.members if m in leaving]
@@ -397,34 +368,6 @@ class StoryClusterer:
         self._splits.append(StorySplit(story, new_story, round(found.ncut, 4), reason))
         return [StoryMove(m, story, new_story, round(found.ncut, 4), reason) for m in moving]
 
-    def _own_names(self, side: list[list[str]], other: list[list[str]]) -> bool:
-        """Whether most copy groups of ``side`` name someone or something that (almost) none of
-        ``other`` does: two events differ in who or where, one event told two ways does not."""
-
-        def shares(groups: list[list[str]]) -> Counter[str]:
-            named: Counter[str] = Counter()
-            for group in groups:
-                named.update({e for m in group for e in self._member_cache[m].entities})
-            return named
-
-        mine, theirs = shares(side), shares(other)
-        return any(
-            count >= OWN_NAME_SHARE * len(side) and theirs[name] <= OTHER_NAME_SHARE * len(other)
-            for name, count in mine.items()
-        )
-
-    def _close_in_time(self, side: list[list[str]], other: list[list[str]]) -> bool:
-        """Whether both sides have dated members and their spans of time overlap or nearly meet."""
-        spans = []
-        for groups in (side, other):
-            dates = [d for group in groups for m in group if (d := self._member_cache[m].published)]
-            if not dates:
-                return False
-            spans.append((min(dates), max(dates)))
-        (start_a, end_a), (start_b, end_b) = spans
-        gap = max(start_a, start_b) - min(end_a, end_b)
-        return gap.total_seconds() < SPLIT_MIN_HOURS_APART * 3600
-
     def _copy_group(self, article_id: str) -> str:
         """The root of the copy group ``article_id`` belongs to (itself when it is in none)."""
         root = article_id
@@ -433,16 +376,6 @@ class StoryClusterer:
         while article_id != root:  # point the path at the root: later lookups are short
             self._copy_parent[article_id], article_id = root, self._copy_parent[article_id]
         return root
-
-    def _group_vector(self, group: list[str]) -> dict[str, float]:
-        """The normalised mean term vector of a copy group's members."""
-        total: dict[str, float] = defaultdict(float)
-        for member in group:
-            cached = self._member_cache[member]
-            for term, weight in zip(cached.terms, cached.weights, strict=True):
-                total[term] += weight
-        norm = math.sqrt(sum(w * w for w in total.values())) or 1.0
-        return {term: weight / norm for term, weight in total.items()}
 
     def _rebuilt(self, members: list[str], opened: int) -> _StoryState:
         """A story's state made anew from its members' cached vectors and mentions."""
@@ -671,7 +604,7 @@ class StoryClusterer:
         state = self._stories.get(story)
         if state is None:
             state = self._stories[story] = _StoryState(opened=self._documents)
-        member = _Member(
+        member = MemberProfile(
             tuple(vector),
             array("d", vector.values()),
             tuple(features.entity_counts),
