@@ -17,7 +17,7 @@ from newsfold.copies.lineage import lineage_trees
 from newsfold.model import DocumentKind, RawDocument
 from newsfold.pipeline import Engine
 from newsfold.store import Store, open_store
-from newsfold.store.schema import MIGRATIONS, schema_migrations
+from newsfold.store.schema import MIGRATIONS, articles, schema_migrations
 from tests.conftest import DEFENCE_REYES, DEFENCE_SOL, what_readers_see
 
 T0 = datetime(2025, 6, 2, 8, 0, tzinfo=UTC)
@@ -116,6 +116,41 @@ def test_a_version_1_database_is_migrated_and_its_links_still_read(tmp_path: Pat
         assert link.spans[0].copy_text == "A shared sentence of the wire story."
         assert link.spans[0].verbatim
         assert migrated.revisions("copy") == []
+
+
+def test_splits_made_before_version_8_are_recovered_from_their_moves(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    engine = sa.create_engine(url)
+    with engine.begin() as connection:
+        schema_migrations.create(connection)
+        for version, step in enumerate(MIGRATIONS[:7], start=1):
+            step(connection)
+            connection.execute(schema_migrations.insert().values(version=version, applied_at=T0.isoformat()))
+        split = "split from sKept: two events (normalised cut 0.72)"
+        for number, (story, reason) in enumerate(
+            [("sKept", "similar"), ("sOff", split), ("sOff", split), ("sKept", split), ("sOther", "similar")]
+        ):
+            # the fourth was split off, then its story merged back (the bug v8 ends): no pair of one
+            connection.execute(
+                articles.insert().values(
+                    id=f"a{number}",
+                    seq=number,
+                    origin="test",
+                    title="A report",
+                    authors=[],
+                    paragraphs=["A report."],
+                    removed=[],
+                    text_hash=f"h{number}",
+                    ingested_at=T0.isoformat(),
+                    story_id=story,
+                    story_reason=reason,
+                )
+            )
+    engine.dispose()
+    with open_store(url) as migrated:
+        [recovered] = migrated.iter_story_splits()
+        assert (recovered.kept, recovered.split_off, recovered.ncut) == ("sKept", "sOff", 0.72)
+        assert recovered.reason == split
 
 
 def test_the_demo_folds_alike_wherever_its_folder_lies(tmp_path: Path) -> None:

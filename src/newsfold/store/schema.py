@@ -6,6 +6,7 @@ A migration is never edited once released: a change of schema is a new function 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import UTC, datetime
 
@@ -235,9 +236,35 @@ def _v7_postgres_search(connection: Connection) -> None:
     create_postgres_search_index(connection)
 
 
+_SPLIT_REASON = re.compile(r"split from (\S+): two events \(normalised cut ([0-9.]+)\)")
+"""How a split's moves have worded their reason since splits were made (before v8 kept them)."""
+
+
 def _v8_story_splits(connection: Connection) -> None:
-    """Stories split in two on a second look: the pairs stay apart after a restart."""
+    """Stories split in two on a second look: the pairs stay apart after a restart.
+
+    Splits made before this version are recovered from the reasons of the moves that made them,
+    where those articles still lie in the story they were split off to."""
     story_splits.create(connection, checkfirst=True)
+    found: dict[str, dict[str, object]] = {}
+    rows = connection.execute(
+        sa.select(articles.c.story_id, articles.c.story_reason)
+        .where(articles.c.story_reason.like("split from %"))
+        .order_by(articles.c.seq)
+    )
+    for story_id, reason in rows:
+        words = _SPLIT_REASON.fullmatch(reason)
+        if story_id is None or words is None or words[1] == story_id or story_id in found:
+            continue
+        found[story_id] = {
+            "split_off": story_id,
+            "kept": words[1],
+            "ncut": float(words[2]),
+            "reason": reason,
+            "split_at": datetime.now(UTC).isoformat(),
+        }
+    if found:
+        connection.execute(story_splits.insert(), list(found.values()))
 
 
 MIGRATIONS: list[Callable[[Connection], None]] = [

@@ -386,13 +386,17 @@ class Store(SourcesMixin, SearchMixin, ReadersMixin):
         """Every merged story id with the live story it resolves to (replayed at start-up, so a
         new story never takes an id that already resolves elsewhere)."""
         with self.engine.connect() as connection:
-            for row in connection.execute(sa.select(story_aliases).order_by(story_aliases.c.merged_at)):
+            for row in connection.execute(
+                sa.select(story_aliases).order_by(story_aliases.c.merged_at, story_aliases.c.story_id)
+            ):
                 yield StoryMerge(row.merged_into, row.story_id, row.similarity, row.reason)
 
     def iter_story_splits(self) -> Iterator[StorySplit]:
         """Every split a second look made, oldest first (replayed at start-up: the halves stay apart)."""
         with self.engine.connect() as connection:
-            for row in connection.execute(sa.select(story_splits).order_by(story_splits.c.split_at)):
+            for row in connection.execute(
+                sa.select(story_splits).order_by(story_splits.c.split_at, story_splits.c.split_off)
+            ):
                 yield StorySplit(row.kept, row.split_off, row.ncut, row.reason)
 
     def revisions(self, article_id: str) -> list[ArticleRevision]:

@@ -182,9 +182,8 @@ class StoryClusterer:
         self._recent: deque[tuple[str, dict[str, float], ArticleFeatures]] = deque(maxlen=REFINE_RECENT)
         self._tied: set[str] = set()  # articles in a copy link: they stay with their copy group
         self._copy_parent: dict[str, str] = {}  # union-find over copy links: a copy group is one node
-        self._member_cache: OrderedDict[str, MemberProfile] = (
-            OrderedDict()
-        )  # the latest MEMBER_CACHE articles
+        # the latest MEMBER_CACHE articles, as a split needs them to judge and rebuild a story
+        self._member_cache: OrderedDict[str, MemberProfile] = OrderedDict()
         self._split_apart: set[frozenset[str]] = set()  # story pairs a split made: never re-merged
 
     @property
@@ -351,10 +350,8 @@ class StoryClusterer:
         found = two_events([[self._member_cache[m] for m in group] for group in nodes], limit)
         if found is None:
             return []
-        sides = tuple(
-            {m for group, side in zip(nodes, found.first_side, strict=True) if side is first for m in group}
-            for first in (True, False)
-        )
+        first = {m for group, side in zip(nodes, found.first_side, strict=True) if side for m in group}
+        sides = (first, set(state.members) - first)
         # the larger event keeps the id (on a tie, the one holding the story's first article)
         kept, leaving = sorted(sides, key=lambda side: (-len(side), state.members[0] not in side))
         moving = [m for m in state.members if m in leaving]
