@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
-from newsfold.model import Article, CopyKind, CopyLink, StoryMerge
+from newsfold.model import Article, CopyKind, CopyLink, StoryMerge, StorySplit
 from newsfold.stories import StoryClusterer
 from tests.conftest import DEFENCE_REYES, DEFENCE_SOL, make_article
 
@@ -308,6 +308,31 @@ def test_a_split_replayed_at_start_up_keeps_the_two_events_apart() -> None:
         clusterer.refine()
         stories_after_restart[replayed] = clusterer.story_count
     assert stories_after_restart == {False: 1, True: 2}
+
+
+def test_a_split_replayed_at_start_up_follows_the_merges_made_since() -> None:
+    # the Reyes half was split off as sB and later merged into sC; after a restart the split
+    # still keeps the Sol story and the story now holding the Reyes reports apart
+    sol = [_defence(*r, outlet=n) for n, r in enumerate(DEFENCE_SOL)]
+    reyes = [_defence(*r, outlet=10 + n) for n, r in enumerate(DEFENCE_REYES[:2])]
+    merged = {}
+    for replayed in (False, True):
+        clusterer = StoryClusterer(threshold=0.1)
+        for report in sol:
+            clusterer.restore(report, "sA")
+        for report in reyes:
+            clusterer.restore(report, "sC")
+        clusterer.restore_merge(StoryMerge("sC", "sB", 0.5, "a small story that fits it (0.50)"))
+        if replayed:
+            clusterer.restore_split(
+                StorySplit("sA", "sB", 0.86, "split from sA: two events (normalised cut 0.86)")
+            )
+        clusterer.assign(
+            _defence("Reyes wants a rematch", "Tom Reyes asked Ivo Brand for a rematch in Bern.", 99)
+        )
+        clusterer.refine()
+        merged[replayed] = clusterer.resolve("sC") == clusterer.resolve("sA")
+    assert merged == {False: True, True: False}
 
 
 def test_a_merge_replayed_at_start_up_keeps_resolving() -> None:

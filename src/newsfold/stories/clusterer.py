@@ -12,8 +12,9 @@ The score of a story for an incoming article combines these signals:
   and nearer ones are discounted linearly with distance.
 
 A copy link from the copies stage overrides all of this: a copy is always in its original's story.
-Candidate stories come from an inverted index over the members' heaviest terms, so assigning an
-article costs a few posting-list walks, never a scan of all stories.
+Candidate stories come from an inverted index over the members' heaviest terms
+(:mod:`newsfold.stories.index`), so assigning an article costs a few posting-list walks, never a
+scan of all stories.
 
 Later corrections keep single-pass mistakes from lasting: an article that fits two stories
 whose centroids agree merges them (:meth:`StoryClusterer.take_merges`), and a second look at the
@@ -184,7 +185,8 @@ class StoryClusterer:
         self._copy_parent: dict[str, str] = {}  # union-find over copy links: a copy group is one node
         # the latest MEMBER_CACHE articles, as a split needs them to judge and rebuild a story
         self._member_cache: OrderedDict[str, MemberProfile] = OrderedDict()
-        self._split_apart: set[frozenset[str]] = set()  # story pairs a split made: never re-merged
+        # story → the stories a split parted from it, never to be merged with it again
+        self._kept_apart: defaultdict[str, set[str]] = defaultdict(set)
 
     @property
     def story_count(self) -> int:
@@ -316,7 +318,7 @@ class StoryClusterer:
             candidate = self._stories[other]
             if other == story or len(candidate.members) < len(state.members):
                 continue
-            if frozenset((story, other)) in self._split_apart:
+            if other in self._kept_apart.get(story, ()):
                 continue
             score = cosine(centroid, candidate.centroid) / candidate.centroid_norm
             if score >= best_score:
@@ -360,7 +362,7 @@ class StoryClusterer:
         self._stories[new_story] = self._rebuilt(moving, self._documents)
         for member in moving:
             self._story_of[member] = new_story
-        self._split_apart.add(frozenset((story, new_story)))
+        self._keep_apart(story, new_story)
         reason = f"split from {story}: two events (normalised cut {found.ncut:.2f})"
         self._splits.append(StorySplit(story, new_story, round(found.ncut, 4), reason))
         return [StoryMove(m, story, new_story, round(found.ncut, 4), reason) for m in moving]
@@ -459,7 +461,7 @@ class StoryClusterer:
         for other in also_fitting:
             if other == story or other not in self._stories or story not in self._stories:
                 continue
-            if frozenset((story, other)) in self._split_apart:
+            if other in self._kept_apart.get(story, ()):
                 continue
             a, b = self._stories[story], self._stories[other]
             similarity = cosine(a.centroid, b.centroid) / (a.centroid_norm * b.centroid_norm)
@@ -490,6 +492,14 @@ class StoryClusterer:
         into.widen(gone.first_seen)
         into.widen(gone.last_seen)
         self._merged_into[merged] = kept
+        for other in self._kept_apart.pop(merged, set()):  # the merged story's events live on in kept
+            self._kept_apart[other].discard(merged)
+            self._keep_apart(kept, other)
+
+    def _keep_apart(self, story: str, other: str) -> None:
+        """Never merge ``story`` and ``other`` (a split found them two events)."""
+        self._kept_apart[story].add(other)
+        self._kept_apart[other].add(story)
 
     def restore_link(self, link: CopyLink) -> None:
         """Replay a stored copy link (start-up, after :meth:`restore`): the two articles stay
@@ -497,8 +507,11 @@ class StoryClusterer:
         self._tie(link.article_id, link.original_id)
 
     def restore_split(self, split: StorySplit) -> None:
-        """Replay a stored split (start-up): its two stories are never merged again."""
-        self._split_apart.add(frozenset((split.kept, split.split_off)))
+        """Replay a stored split (start-up, after :meth:`restore_merge`): its two stories, or those
+        that took them in since, are never merged again."""
+        kept, split_off = self.resolve(split.kept), self.resolve(split.split_off)
+        if kept != split_off:  # merged back before splits were kept: nothing left to keep apart
+            self._keep_apart(kept, split_off)
 
     def restore_merge(self, merge: StoryMerge) -> None:
         """Replay a stored merge (start-up): the merged id resolves, and no new story takes it."""
