@@ -10,7 +10,7 @@ from pathlib import Path
 from click.testing import CliRunner, Result
 
 from newsfold.cli import cli
-from newsfold.model import StoryAssignment, StoryMerge
+from newsfold.model import StoryAssignment, StoryMerge, StorySplit
 from newsfold.store import Batch, open_store
 from tests.conftest import make_article
 
@@ -170,6 +170,36 @@ def test_a_merged_story_id_shows_the_story_that_absorbed_it(tmp_path: Path) -> N
     assert "sKept" in shown.output
     story = json.loads(run(db, "story", "sGone", "--json").output)
     assert (story["id"], story["merged_from"], story["articles"]) == ("sKept", ["sGone"], 2)
+
+
+def test_a_split_story_names_the_story_holding_the_other_event_also_after_a_merge(tmp_path: Path) -> None:
+    db = tmp_path / "n.db"
+    sol, reyes, more = (
+        make_article([f"Report {n} on the Brand title fights."], url=f"https://b.example/{n}")
+        for n in (1, 2, 3)
+    )
+    with open_store(f"sqlite:///{db}") as store:
+        store.save(
+            Batch(
+                [
+                    (sol, StoryAssignment(sol.id, "sA", 0.5, True, "new")),
+                    (reyes, StoryAssignment(reyes.id, "sB", 0.5, True, "split")),
+                    (more, StoryAssignment(more.id, "sC", 0.5, True, "new")),
+                ]
+            )
+        )
+        batch = Batch()
+        batch.splits = [StorySplit("sA", "sB", 0.72, "split from sA: two events (normalised cut 0.72)")]
+        batch.merges = [StoryMerge("sC", "sB", 0.4, "a small story that fits it (0.40)")]
+        store.save(batch)
+    shown = run(db, "story", "sA", "--why")
+    assert "Split apart from this story, as another event:\n  sC (normalised cut 0.72)" in shown.output
+    assert "Split apart" not in run(db, "story", "sA").output  # only with --why
+    story = json.loads(run(db, "story", "sB", "--json").output)  # sB resolves to sC, which took it in
+    assert (story["id"], story["split_apart"]) == (
+        "sC",
+        [{"story": "sA", "ncut": 0.72, "reason": "split from sA: two events (normalised cut 0.72)"}],
+    )
 
 
 def test_a_store_that_cannot_be_opened_is_named_without_its_password() -> None:

@@ -202,10 +202,11 @@ def story(
             raise click.ClickException(f"no story {story_id!r}; `newsfold stories` lists them")
         links = store.copy_links(m.article_id for m in found[1])
         merged = store.merged_into(found[0].id)
+        split_apart = store.splits_of(found[0].id)
         folded = _synthesis(store, found[0].id, found[1], links, sentences, chronological)
     summary, members = found
     if as_json:
-        _echo_json(story_json(summary, members, links, merged, folded))
+        _echo_json(story_json(summary, members, links, merged, split_apart, folded))
         return
     trees = lineage_trees((m.article_id for m in members), links)
     sources = independent_sources(members)
@@ -217,6 +218,11 @@ def story(
         click.echo(f"({story_id} was merged into this story)\n")
     if merged and why:
         click.echo(f"Merged into this story: {', '.join(merged)}\n")
+    if split_apart and why:
+        click.echo("Split apart from this story, as another event:")
+        for other, split in split_apart:
+            click.echo(f"  {other} (normalised cut {split.ncut:.2f})")
+        click.echo()
     _print_synthesis(folded)
     by_id = {m.article_id: m for m in members}
     click.echo("Coverage and lineage (original → copies):")
@@ -302,7 +308,16 @@ def export(
             summary, members = found
             links = store.copy_links(m.article_id for m in members)
             folded = _synthesis(store, summary.id, members, links, ACCOUNT_SENTENCES)
-            exported.append(story_json(summary, members, links, store.merged_into(summary.id), folded))
+            exported.append(
+                story_json(
+                    summary,
+                    members,
+                    links,
+                    store.merged_into(summary.id),
+                    store.splits_of(summary.id),
+                    folded,
+                )
+            )
     document = {"format": EXPORT_FORMAT, "exported_at": iso(datetime.now(UTC)), "stories": exported}
     output.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
 

@@ -8,6 +8,7 @@ whether a script reads it from ``newsfold story ID --json``, ``newsfold export``
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -20,6 +21,7 @@ from newsfold.model import (
     LineageNode,
     Source,
     StoryMember,
+    StorySplit,
     StorySummary,
     StorySynthesis,
 )
@@ -59,12 +61,16 @@ def story_json(
     members: list[StoryMember],
     links: list[CopyLink],
     merged: list[str],
+    split_apart: Sequence[tuple[str, StorySplit]],
     folded: StorySynthesis,
 ) -> dict[str, Any]:
     """A story as ``story --json`` and ``export`` print it (the documented export format)."""
     return {
         **summary_json(summary),
         "merged_from": merged,
+        "split_apart": [
+            {"story": other, "ncut": split.ncut, "reason": split.reason} for other, split in split_apart
+        ],
         "independent_sources": independent_sources(members),
         "members": [member_json(m) for m in members],
         "copy_links": [link_json(link) for link in links],

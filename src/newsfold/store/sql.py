@@ -491,6 +491,24 @@ class Store(SourcesMixin, SearchMixin, ReadersMixin):
                 ).scalars()
             )
 
+    def splits_of(self, story_id: str) -> list[tuple[str, StorySplit]]:
+        """The splits that parted ``story_id`` (or a story merged into it since) from another
+        story, oldest first, each with the live id of the story holding the other event."""
+        ids = [story_id, *self.merged_into(story_id)]
+        with self.engine.connect() as connection:
+            rows = connection.execute(
+                sa.select(story_splits)
+                .where(sa.or_(story_splits.c.kept.in_(ids), story_splits.c.split_off.in_(ids)))
+                .order_by(story_splits.c.split_at, story_splits.c.split_off)
+            ).all()
+        found = []
+        for row in rows:
+            split = StorySplit(row.kept, row.split_off, row.ncut, row.reason)
+            other = self.resolve_story(split.split_off if split.kept in ids else split.kept)
+            if other != story_id:  # both halves merged back (before splits were kept)
+                found.append((other, split))
+        return found
+
     def story(self, story_id: str) -> tuple[StorySummary, list[StoryMember]] | None:
         """A story with its members in publication order, each with its relation to the others.
 

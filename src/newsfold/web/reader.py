@@ -96,7 +96,9 @@ class Reader:
             links = store.copy_links(m.article_id for m in members)
             articles = store.articles(m.article_id for m in members)
             folded = synthesize(summary.id, articles, links, account_sentences=ACCOUNT_SENTENCES)
-            document = story_json(summary, members, links, store.merged_into(summary.id), folded)
+            document = story_json(
+                summary, members, links, store.merged_into(summary.id), store.splits_of(summary.id), folded
+            )
             with self._lock:
                 self._cache[key] = document
                 while len(self._cache) > SYNTHESIS_CACHE:
