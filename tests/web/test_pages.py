@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import html
 import re
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, quote, urlsplit
 from xml.etree import ElementTree as ET
@@ -14,13 +15,16 @@ import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
-from newsfold.model import Article
+from newsfold.config import Settings
+from newsfold.model import Article, DocumentKind, RawDocument
+from newsfold.pipeline import Engine
 from newsfold.store import open_store
 from newsfold.store.schema import story_aliases
 from newsfold.web.docs import redoc_policy
 from newsfold.web.middleware import CONTENT_SECURITY_POLICY
 from newsfold.web.related import RelatedIndex
 from newsfold.web.views import count, number, sources, web_url
+from tests.conftest import DEFENCE_REYES, DEFENCE_SOL
 from tests.web import reader_app
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -265,6 +269,35 @@ def test_a_merged_story_s_old_id_redirects_to_the_survivor(demo_url: str) -> Non
         assert feed.status_code == 308
         assert feed.headers["location"].endswith(f"/feeds/stories/{survivor}.atom")
         assert client.get(f"/story/{survivor}").status_code == 200
+
+
+def test_a_story_page_says_why_each_article_is_there_and_links_an_event_told_apart(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'n.db'}"
+    with open_store(url) as store:
+        Engine(store, Settings(story_threshold=0.1)).ingest_documents(
+            RawDocument(
+                origin=f"https://outlet{n}.example/fight",
+                body=text.encode(),
+                kind=DocumentKind.TEXT,
+                url=f"https://outlet{n}.example/fight",
+                title=title,
+                outlet=f"Outlet {n}",
+            )
+            for n, (title, text) in enumerate(DEFENCE_SOL + DEFENCE_REYES)
+        )
+        [split] = store.iter_story_splits()
+        other, kept = store.story(split.split_off), store.story(split.kept)
+    assert other is not None
+    assert kept is not None
+    other_title, members = other[0].title, kept[1]
+    joined = next(m for m in members if m.nearest)
+    with TestClient(reader_app(url, accounts=False)) as client:
+        page = client.get(f"/story/{split.kept}").text
+    told = re.search(r'<p class="told-apart">.*?</p>', page, re.S)
+    assert told is not None
+    assert f'href="http://testserver/story/{split.split_off}">{html.escape(other_title)}</a>' in told.group(0)
+    assert page.count('<details class="why"><summary>why here</summary>') == len(members)
+    assert f"{joined.reason} · score {joined.score:.2f} · nearest: " in page
 
 
 def test_an_undated_story_does_not_pass_ingest_time_for_news_time(
