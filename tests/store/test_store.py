@@ -138,6 +138,10 @@ def test_splits_and_merges_are_kept_for_the_clusterer_to_replay_after_a_restart(
         batch.splits = [split]
         store.save(batch)
         assert sorted(s.article_count for s in store.stories()) == [1, 2]
+        assert [(s.id, s.article_count) for s in store.story_summaries(["sB", "nope", "sA"])] == [
+            ("sB", 1),
+            ("sA", 2),
+        ]
         brief = make_article(["A stray brief."], url="https://b.example/x")
         store.save(Batch([(brief, _assignment(brief.id, "sX"))]))
         gone = Batch()

@@ -509,6 +509,15 @@ class Store(SourcesMixin, SearchMixin, ReadersMixin):
                 found.append((other, split))
         return found
 
+    def story_summaries(self, story_ids: Iterable[str]) -> list[StorySummary]:
+        """The listing lines of the live stories among ``story_ids``, in the order given (a
+        page's links to other stories: no members read)."""
+        wanted = list(story_ids)
+        with self.engine.connect() as connection:
+            rows = connection.execute(sa.select(stories).where(stories.c.id.in_(wanted))).all()
+        found = {row.id: _summary(row._mapping) for row in rows}
+        return [found[story_id] for story_id in wanted if story_id in found]
+
     def story(self, story_id: str) -> tuple[StorySummary, list[StoryMember]] | None:
         """A story with its members in publication order, each with its relation to the others.
 

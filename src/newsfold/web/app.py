@@ -163,7 +163,7 @@ def create_app(
             "chart": chart(view.members),
             "related": reader.related(view),
             "since": since,
-            "told_apart": reader.titled(split["story"] for split in view.document["split_apart"]),
+            "told_apart": reader.store.story_summaries(s["story"] for s in view.document["split_apart"]),
         }
         return render(request, "story.html", context)
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import threading
 from collections import Counter, OrderedDict
-from collections.abc import Iterable
 from datetime import UTC, date, datetime, time
 from typing import Any
 
@@ -137,16 +136,6 @@ class Reader:
         with self._lock:
             self._top = (version, page)
         return page
-
-    def titled(self, story_ids: Iterable[str]) -> list[tuple[str, str]]:
-        """Each live story among ``story_ids`` with its title, in the order given (few: a page's
-        links to the stories a split told apart from it)."""
-        found = []
-        for story_id in story_ids:
-            story = self.store.story(story_id)
-            if story is not None:
-                found.append((story[0].id, story[0].title))
-        return found
 
     def related(self, view: StoryView, limit: int = 5) -> list[StorySummary]:
         """Stories about the same thing as ``view`` (shared content words and entity names), from
