@@ -247,6 +247,7 @@ def _v8_story_splits(connection: Connection) -> None:
     where those articles still lie in the story they were split off to."""
     story_splits.create(connection, checkfirst=True)
     found: dict[str, dict[str, object]] = {}
+    now = datetime.now(UTC).isoformat()
     rows = connection.execute(
         sa.select(articles.c.story_id, articles.c.story_reason)
         .where(articles.c.story_reason.like("split from %"))
@@ -261,7 +262,7 @@ def _v8_story_splits(connection: Connection) -> None:
             "kept": words[1],
             "ncut": float(words[2]),
             "reason": reason,
-            "split_at": datetime.now(UTC).isoformat(),
+            "split_at": now,
         }
     if found:
         connection.execute(story_splits.insert(), list(found.values()))

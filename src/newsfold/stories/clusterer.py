@@ -277,7 +277,7 @@ class StoryClusterer:
                 )
             )
             if story not in self._stories:  # it was the story's last article
-                self._merged_into[story] = best
+                self._retire(story, best)
                 self._merges.append(StoryMerge(best, story, round(best_score, 4), "its last article moved"))
         for story in self._recent_stories():
             moves.extend(self._split(story))
@@ -491,10 +491,16 @@ class StoryClusterer:
         into.figure_counts.update(gone.figure_counts)
         into.widen(gone.first_seen)
         into.widen(gone.last_seen)
-        self._merged_into[merged] = kept
-        for other in self._kept_apart.pop(merged, set()):  # the merged story's events live on in kept
-            self._kept_apart[other].discard(merged)
-            self._keep_apart(kept, other)
+        self._retire(merged, kept)
+
+    def _retire(self, gone: str, into: str) -> None:
+        """``gone`` is no story any more: its id resolves to ``into``, which takes over the stories
+        a split kept apart from it (as a restart that replays the split through the merges would)."""
+        self._merged_into[gone] = into
+        for other in self._kept_apart.pop(gone, set()):
+            self._kept_apart[other].discard(gone)
+            if other != into:
+                self._keep_apart(into, other)
 
     def _keep_apart(self, story: str, other: str) -> None:
         """Never merge ``story`` and ``other`` (a split found them two events)."""
